@@ -1,0 +1,63 @@
+"""The Postman collection model and its loader.
+
+``load_collection`` reads Postman Collection v2.0 and v2.1 files (or a bare item or folder) into
+frozen dataclasses; every later layer reads only this model. Placeholders such as
+``{{record_id1}}`` stay visible as :class:`Placeholder` slots.
+"""
+
+from __future__ import annotations
+
+from postman_contracts._errors import CollectionError
+from postman_contracts.collection._loader import load_collection
+from postman_contracts.collection._model import (
+    NOT_JSON,
+    Auth,
+    Body,
+    Collection,
+    Example,
+    Folder,
+    FormPart,
+    Header,
+    JsonValue,
+    LoadWarning,
+    Operation,
+    QueryParam,
+    Request,
+    Url,
+    Variable,
+)
+from postman_contracts.collection._placeholders import (
+    Placeholder,
+    find_placeholders,
+    substitute,
+)
+from postman_contracts.collection._secrets import REDACTED, Redactor
+from postman_contracts.collection._source import Limits
+from postman_contracts.collection._variables import load_environment
+
+__all__ = [
+    "NOT_JSON",
+    "REDACTED",
+    "Auth",
+    "Body",
+    "Collection",
+    "CollectionError",
+    "Example",
+    "Folder",
+    "FormPart",
+    "Header",
+    "JsonValue",
+    "Limits",
+    "LoadWarning",
+    "Operation",
+    "Placeholder",
+    "QueryParam",
+    "Redactor",
+    "Request",
+    "Url",
+    "Variable",
+    "find_placeholders",
+    "load_collection",
+    "load_environment",
+    "substitute",
+]

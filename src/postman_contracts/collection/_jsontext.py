@@ -1,0 +1,102 @@
+"""Parse the JSON that Postman accepts, which is not quite JSON.
+
+Why it exists: Postman's raw JSON bodies may hold ``//`` and ``/* */`` comments and *unquoted*
+``{{placeholders}}`` (``"count": {{n}}``), which are filled in before sending. ``json.loads``
+rejects both. This module removes comments and turns each unquoted slot into a marked string,
+parses, then turns every value that is exactly one slot into a :class:`Placeholder`, quoted
+(``"{{id}}"``) or not. Nesting is bounded so hostile input cannot exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from postman_contracts.collection._placeholders import Placeholder, whole_placeholder
+
+__all__ = ["JsonTextError", "parse_json_text"]
+
+# One alternation, scanned left to right, so that comment markers and braces inside
+# string literals are never mistaken for comments or placeholders.
+_TOKEN_RE = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"'  # a string literal
+    r"|//[^\n]*"  # a line comment
+    r"|/\*.*?\*/"  # a block comment
+    r"|\{\{([^{}\"]+?)\}\}",  # an unquoted placeholder
+    re.DOTALL,
+)
+_UNQUOTED = "\x00postman-contracts:unquoted:"
+
+
+class JsonTextError(ValueError):
+    """Text that is not JSON even with Postman's allowances; has ``line`` and ``column``."""
+
+    def __init__(self, reason: str, line: int, column: int) -> None:
+        super().__init__(f"{reason} (line {line}, column {column})")
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
+def _prepare(text: str) -> str:
+    """Blank out comments (keeping newlines, so positions stay right) and quote bare slots."""
+    if "/" not in text and "{{" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token[0] == '"':
+            return token
+        if token[0] == "/":
+            return "".join(c if c == "\n" else " " for c in token)
+        return json.dumps(_UNQUOTED + match.group(1))
+
+    return _TOKEN_RE.sub(replace, text)
+
+
+def parse_json_text(text: str, *, max_depth: int = 200) -> Any:
+    """Parse Postman-flavoured JSON into plain values with :class:`Placeholder` slots.
+
+    Raises:
+        JsonTextError: the text does not parse, or nests deeper than ``max_depth``.
+    """
+    prepared = _prepare(text)
+    try:
+        value = json.loads(prepared)
+    except json.JSONDecodeError as err:
+        raise JsonTextError(err.msg, err.lineno, err.colno) from err
+    except RecursionError as err:
+        raise JsonTextError(f"nested deeper than {max_depth} levels", 1, 1) from err
+    return _convert(value, max_depth)
+
+
+def _slot(text: str) -> Placeholder | None:
+    if text.startswith(_UNQUOTED):
+        return Placeholder(text[len(_UNQUOTED) :], quoted=False)
+    name = whole_placeholder(text)
+    return None if name is None else Placeholder(name, quoted=True)
+
+
+def _convert(root: Any, max_depth: int) -> Any:
+    """Replace slot strings by placeholders, iteratively, enforcing ``max_depth``."""
+    if isinstance(root, str):
+        return _slot(root) or root
+    if not isinstance(root, (dict, list)):
+        return root
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            raise JsonTextError(f"nested deeper than {max_depth} levels", 1, 1)
+        keys = node.keys() if isinstance(node, dict) else range(len(node))
+        for key in keys:
+            child = node[key]
+            if isinstance(child, str):
+                if "{{" in child or child.startswith(_UNQUOTED):
+                    slot = _slot(child)
+                    if slot is not None:
+                        node[key] = slot
+            elif isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return root

@@ -1,0 +1,388 @@
+"""Read the leaves of a Postman item: URL, headers, body, auth, description.
+
+Why it exists: these are where Postman's format allows the most variants (see the v2.0 and
+v2.1 schemas): a URL as text or parts, headers as a list, text or ``null``, auth parameters
+as an object (v2.0) or a key/value list (v2.1), five body modes. Each reader takes the raw JSON
+and a :class:`Where` (for located errors) and returns a model part.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from postman_contracts._errors import CollectionError
+from postman_contracts.collection._jsontext import JsonTextError, parse_json_text
+from postman_contracts.collection._model import (
+    NOT_JSON,
+    Auth,
+    Body,
+    FormPart,
+    Header,
+    LoadWarning,
+    QueryParam,
+    Url,
+    Variable,
+)
+from postman_contracts.collection._secrets import is_secret_name
+from postman_contracts.collection._source import Limits
+
+__all__ = ["Where", "read_auth", "read_body", "read_description", "read_headers", "read_url"]
+
+
+@dataclass
+class Where:
+    """Where in the document a reader is: for errors and warnings."""
+
+    file: str | None
+    item_path: str
+    pointer: str
+    limits: Limits
+    warnings: list[LoadWarning] = field(default_factory=list)
+
+    def at(self, *keys: str | int) -> Where:
+        """A location further down, sharing the warnings list."""
+        tail = "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in keys)
+        return Where(self.file, self.item_path, self.pointer + tail, self.limits, self.warnings)
+
+    def error(self, reason: str) -> CollectionError:
+        """An error at this location."""
+        return CollectionError(
+            reason, file=self.file, item_path=self.item_path or None, pointer=self.pointer
+        )
+
+    def warn(self, message: str) -> None:
+        """Record a warning at this location."""
+        self.warnings.append(LoadWarning(message, self.item_path, self.pointer))
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def kind(value: object) -> str:
+    """Name a JSON value's type for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def expect_dict(value: object, where: Where, what: str) -> dict[str, Any]:
+    """``value`` as an object, or an error saying what it is instead."""
+    if not isinstance(value, dict):
+        raise where.error(f"{what} must be an object, got {kind(value)}")
+    return value
+
+
+def expect_list(value: object, where: Where, what: str) -> list[Any]:
+    """``value`` as an array (``null`` reads as empty), or an error."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise where.error(f"{what} must be an array, got {kind(value)}")
+    return value
+
+
+def text(value: object, where: Where, what: str) -> str:
+    """A scalar as text (numbers and booleans as JSON writes them); ``null`` is ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    raise where.error(f"{what} must be a string, got {kind(value)}")
+
+
+def read_description(value: object, where: Where) -> str:
+    """A description: text, or ``{"content": ..., "type": ...}``."""
+    if isinstance(value, dict):
+        return text(value.get("content"), where.at("content"), "description content")
+    return text(value, where, "description")
+
+
+def read_headers(value: object, where: Where) -> tuple[Header, ...]:
+    """Headers: a list of ``{key, value, disabled}``, ``Key: value`` lines, or ``null``."""
+    if isinstance(value, str):
+        lines = (line.partition(":") for line in value.splitlines() if line.strip())
+        return tuple(Header(k.strip(), v.strip()) for k, _, v in lines)
+    out = []
+    for i, raw in enumerate(expect_list(value, where, "header")):
+        w = where.at(i)
+        h = expect_dict(raw, w, "a header")
+        out.append(
+            Header(
+                key=text(h.get("key"), w.at("key"), "header key"),
+                value=text(h.get("value"), w.at("value"), "header value"),
+                disabled=h.get("disabled") is True,
+            )
+        )
+    return tuple(out)
+
+
+_URL_RE = re.compile(
+    r"^(?:(?P<protocol>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[^/?#]*)(?P<path>[^?#]*)"
+    r"(?:\?(?P<query>[^#]*))?(?:#.*)?$",
+    re.DOTALL,
+)
+
+
+def _split_host(host: str) -> tuple[tuple[str, ...], str]:
+    """Split ``host:port`` (port may be a placeholder) into labels and port."""
+    if "@" in host:
+        host = host.rsplit("@", 1)[1]
+    port = ""
+    m = re.match(r"^(.*?):(\d+|\{\{[^{}]+\}\})$", host)
+    if m:
+        host, port = m.group(1), m.group(2)
+    labels = tuple(host.split(".")) if host and "{{" not in host else ((host,) if host else ())
+    return labels, port
+
+
+def _parse_query(query: str) -> tuple[QueryParam, ...]:
+    out = []
+    for pair in query.split("&"):
+        if pair:
+            key, eq, value = pair.partition("=")
+            out.append(QueryParam(key, value if eq else None))
+    return tuple(out)
+
+
+def _path_segments(path: str) -> tuple[str, ...]:
+    return tuple(path.split("/")[1:]) if path.startswith("/") else tuple(path.split("/"))
+
+
+def parse_url_text(raw: str) -> Url:
+    """Parse a URL written as text, the way Postman splits it into parts."""
+    m = _URL_RE.match(raw.strip())
+    assert m is not None  # the pattern matches any text
+    host, port = _split_host(m.group("host"))
+    path = m.group("path")
+    return Url(
+        raw=raw,
+        protocol=(m.group("protocol") or "").lower(),
+        host=host,
+        port=port,
+        path=_path_segments(path) if path else (),
+        query=_parse_query(m.group("query") or ""),
+    )
+
+
+def _read_query(value: object, where: Where) -> tuple[QueryParam, ...]:
+    out = []
+    for i, raw in enumerate(expect_list(value, where, "url.query")):
+        w = where.at(i)
+        q = expect_dict(raw, w, "a query parameter")
+        v = q.get("value")
+        out.append(
+            QueryParam(
+                key=text(q.get("key"), w.at("key"), "query key"),
+                value=None if v is None else text(v, w.at("value"), "query value"),
+                disabled=q.get("disabled") is True,
+                description=read_description(q.get("description"), w.at("description")),
+            )
+        )
+    return tuple(out)
+
+
+def _read_path(value: object, where: Where) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return _path_segments(value)
+    out = []
+    for i, seg in enumerate(expect_list(value, where, "url.path")):
+        if isinstance(seg, dict):  # {"type": "string", "value": "users"}
+            seg = seg.get("value")
+        out.append(text(seg, where.at(i), "a path segment"))
+    return tuple(out)
+
+
+def read_variables(value: object, where: Where, what: str = "variable") -> tuple[Variable, ...]:
+    """A ``variable`` list (collection variables or URL path variables)."""
+    out = []
+    for i, raw in enumerate(expect_list(value, where, what)):
+        w = where.at(i)
+        v = expect_dict(raw, w, "a variable")
+        key = text(v.get("key", v.get("id")), w.at("key"), "variable key")
+        vtype = text(v.get("type"), w.at("type"), "variable type") or "string"
+        out.append(
+            Variable(
+                key=key,
+                value=_variable_value(v.get("value"), w.at("value")),
+                type=vtype,
+                disabled=v.get("disabled") is True,
+                description=read_description(v.get("description"), w.at("description")),
+                secret=vtype == "secret" or is_secret_name(key),
+            )
+        )
+    return tuple(out)
+
+
+def _variable_value(value: object, where: Where) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return text(value, where, "variable value")
+
+
+def read_url(value: object, where: Where) -> Url:
+    """A URL: text, or an object with raw/protocol/host/port/path/query/variable."""
+    if value is None or isinstance(value, str):
+        return parse_url_text(value or "")
+    u = expect_dict(value, where, "url")
+    raw = text(u.get("raw"), where.at("raw"), "url.raw")
+    parsed = parse_url_text(raw)
+    host_v = u.get("host")
+    if isinstance(host_v, str):
+        host, port = _split_host(host_v)
+    elif host_v is not None:
+        host = tuple(
+            text(h, where.at("host", i), "a host label")
+            for i, h in enumerate(expect_list(host_v, where.at("host"), "url.host"))
+        )
+        port = ""
+    else:
+        host, port = parsed.host, parsed.port
+    return Url(
+        raw=raw,
+        protocol=text(u.get("protocol"), where.at("protocol"), "url.protocol").lower()
+        or parsed.protocol,
+        host=host,
+        port=text(u.get("port"), where.at("port"), "url.port") or port,
+        path=_read_path(u["path"], where.at("path")) if "path" in u else parsed.path,
+        query=_read_query(u["query"], where.at("query")) if "query" in u else parsed.query,
+        variables=read_variables(u.get("variable"), where.at("variable"), "url.variable"),
+    )
+
+
+_BODY_MODES = ("raw", "urlencoded", "formdata", "graphql", "file", "none")
+
+
+def looks_like_json(body: str, language: str, content_type: str) -> bool:
+    """Whether a body is meant as JSON: by its declared language, Content-Type, or shape."""
+    if language:
+        return language.lower() == "json"
+    if "json" in content_type.lower():
+        return True
+    stripped = body.lstrip()
+    return stripped[:1] in ("{", "[")
+
+
+def parse_json_body(body: str, where: Where, *, declared: bool) -> Any:
+    """Parse a JSON body; a body that does not parse is kept, with a warning when declared JSON."""
+    if len(body) > where.limits.max_body_bytes:
+        raise where.error(
+            f"the body is {len(body):,} characters, over the limit of "
+            f"{where.limits.max_body_bytes:,}"
+        )
+    if not body.strip():
+        return NOT_JSON
+    try:
+        return parse_json_text(body, max_depth=where.limits.max_depth)
+    except JsonTextError as err:
+        if "nested deeper" in err.reason:
+            raise where.error(f"JSON body {err.reason}") from err
+        if declared:
+            where.warn(f"JSON body does not parse: {err}; kept as text")
+        return NOT_JSON
+
+
+def _read_parts(value: object, where: Where, mode: str) -> tuple[FormPart, ...]:
+    out = []
+    for i, raw in enumerate(expect_list(value, where, mode)):
+        w = where.at(i)
+        p = expect_dict(raw, w, f"a {mode} field")
+        src = p.get("src")
+        srcs = (
+            tuple(text(s, w.at("src"), "src") for s in src)
+            if isinstance(src, list)
+            else ((text(src, w.at("src"), "src"),) if src else ())
+        )
+        out.append(
+            FormPart(
+                key=text(p.get("key"), w.at("key"), "field key"),
+                value=text(p.get("value"), w.at("value"), "field value"),
+                type="file" if p.get("type") == "file" else "text",
+                src=srcs,
+                content_type=text(p.get("contentType"), w.at("contentType"), "contentType"),
+                disabled=p.get("disabled") is True,
+            )
+        )
+    return tuple(out)
+
+
+def read_body(value: object, where: Where, content_type: str) -> Body | None:
+    """A request body in any mode; ``None`` when there is none."""
+    if value is None:
+        return None
+    b = expect_dict(value, where, "body")
+    if b.get("disabled") is True:
+        return None
+    mode = b.get("mode", "raw" if "raw" in b else "none")
+    if mode is None:
+        mode = "none"
+    if not isinstance(mode, str) or mode not in _BODY_MODES:
+        raise where.at("mode").error(
+            f"unknown body mode {mode!r}; expected one of {', '.join(_BODY_MODES)}"
+        )
+    if mode == "raw":
+        raw = text(b.get("raw"), where.at("raw"), "body.raw")
+        options = b.get("options")
+        language = ""
+        if isinstance(options, dict) and isinstance(options.get("raw"), dict):
+            language = text(options["raw"].get("language"), where.at("options"), "language")
+        declared = looks_like_json(raw, language, content_type)
+        parsed = parse_json_body(raw, where.at("raw"), declared=declared) if declared else NOT_JSON
+        return Body(mode="raw", raw=raw, language=language, json=parsed)
+    if mode in ("urlencoded", "formdata"):
+        form: Literal["urlencoded", "formdata"] = "formdata" if mode == "formdata" else "urlencoded"
+        return Body(mode=form, parts=_read_parts(b.get(mode), where.at(mode), mode))
+    if mode == "graphql":
+        g = b.get("graphql") or {}
+        g = expect_dict(g, where.at("graphql"), "body.graphql")
+        variables = g.get("variables")
+        if isinstance(variables, (dict, list)):
+            variables = json.dumps(variables, ensure_ascii=False)
+        return Body(
+            mode="graphql",
+            raw=text(g.get("query"), where.at("graphql", "query"), "graphql query"),
+            graphql_variables=text(variables, where.at("graphql", "variables"), "variables"),
+        )
+    if mode == "file":
+        f = b.get("file") or {}
+        f = expect_dict(f, where.at("file"), "body.file")
+        return Body(mode="file", file_src=text(f.get("src"), where.at("file", "src"), "src"))
+    return Body(mode="none")
+
+
+def _auth_params(value: object, where: Where) -> dict[str, Any]:
+    """v2.1 stores ``[{key, value, type}]``, v2.0 stores ``{key: value}``: read both."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return dict(value)
+    params: dict[str, Any] = {}
+    for i, raw in enumerate(expect_list(value, where, "auth parameters")):
+        p = expect_dict(raw, where.at(i), "an auth parameter")
+        params[text(p.get("key"), where.at(i, "key"), "auth parameter key")] = p.get("value")
+    return params
+
+
+def read_auth(value: object, where: Where) -> Auth | None:
+    """An auth block; ``None`` means "inherit from the parent"."""
+    if value is None:
+        return None
+    a = expect_dict(value, where, "auth")
+    auth_type = a.get("type")
+    if not isinstance(auth_type, str) or not auth_type:
+        raise where.at("type").error(f"auth type must be a string, got {kind(auth_type)}")
+    if auth_type == "inherit":
+        return None
+    if auth_type == "noauth":
+        return Auth("noauth")
+    return Auth(auth_type, _auth_params(a.get(auth_type), where.at(auth_type)))

@@ -1,0 +1,137 @@
+"""Which values are secrets, and how to keep them out of everything we write.
+
+Why it exists: contracts, OpenAPI files, CLI output, mock logs and pytest reports are shared
+and committed; a bearer token or API key that reached any of them would leak. The rule is one
+and lives here: a value is secret when it is the value of an auth credential parameter, of a
+variable of Postman's ``secret`` type, or of a variable whose name says it holds a secret
+(token, secret, password, key, ...). Placeholders such as ``{{access-token}}`` are not secrets
+and are kept; real values are replaced by ``[REDACTED]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from postman_contracts.collection._model import Auth, Folder, Header, Operation, Variable
+from postman_contracts.collection._placeholders import substitute
+
+__all__ = ["REDACTED", "Redactor", "collect_secrets", "is_secret_name"]
+
+REDACTED = "[REDACTED]"
+
+_SECRET_NAME = re.compile(
+    r"(token|secret|passw(or)?d|pwd|passphrase|(api|access|private|client|subscription)[-_]?key|"
+    r"(^|[-_.])key$|credential|signature|session[-_]?id|cookie|authorization)",
+    re.IGNORECASE,
+)
+
+#: Auth parameters that hold credentials, per Postman auth type (the rest, such as ``in`` or
+#: ``algorithm``, are settings and stay readable).
+CREDENTIAL_PARAMS: dict[str, frozenset[str]] = {
+    "bearer": frozenset({"token"}),
+    "basic": frozenset({"password"}),
+    "digest": frozenset({"password"}),
+    "apikey": frozenset({"value"}),
+    "oauth1": frozenset({"consumerSecret", "tokenSecret", "token", "consumerKey", "signature"}),
+    "oauth2": frozenset(
+        {"accessToken", "clientSecret", "refreshToken", "password", "client_secret"}
+    ),
+    "hawk": frozenset({"authKey", "authId"}),
+    "awsv4": frozenset({"secretKey", "accessKey", "sessionToken"}),
+    "ntlm": frozenset({"password"}),
+    "akamai": frozenset({"clientSecret", "accessToken", "clientToken"}),
+    "edgegrid": frozenset({"clientSecret", "accessToken", "clientToken"}),
+    "jwt": frozenset({"secret", "privateKey"}),
+    "asap": frozenset({"privateKey"}),
+}
+
+# Short values (``1``, ``yes``) would redact half of every report; no real secret is that short.
+_MIN_SECRET_LENGTH = 4
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a variable or parameter name says it holds a secret."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def is_credential(auth_type: str, param: str) -> bool:
+    """Whether ``param`` of an auth of ``auth_type`` holds a credential."""
+    known = CREDENTIAL_PARAMS.get(auth_type)
+    return param in known if known is not None else is_secret_name(param)
+
+
+def worth_redacting(value: object) -> bool:
+    """A value is redacted when it is real text of some length, not a ``{{template}}``."""
+    return isinstance(value, str) and len(value.strip()) >= _MIN_SECRET_LENGTH and "{{" not in value
+
+
+class Redactor:
+    """Replaces every known secret value in text by ``[REDACTED]``, longest first."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.secrets = frozenset(s for s in secrets if worth_redacting(s))
+        ordered = sorted(self.secrets, key=lambda s: (-len(s), s))
+        self._re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    def __call__(self, text: str) -> str:
+        """Return ``text`` with every secret replaced."""
+        if self._re is None or not text:
+            return text
+        return self._re.sub(REDACTED, text)
+
+    def __bool__(self) -> bool:
+        return self._re is not None
+
+
+def _auth_secrets(auth: Auth | None, values: dict[str, str]) -> set[str]:
+    found: set[str] = set()
+    if auth is None:
+        return found
+    for param, value in auth.params.items():
+        if isinstance(value, str) and is_credential(auth.type, param):
+            found.add(value)
+            found.add(substitute(value, values))
+    return found
+
+
+def _header_secrets(headers: Iterable[Header], values: dict[str, str]) -> set[str]:
+    found: set[str] = set()
+    for h in headers:
+        if is_secret_name(h.key) or h.key.lower() in ("x-api-key", "api-key", "apikey"):
+            value = substitute(h.value, values)
+            found.add(value)
+            scheme, _, credential = value.partition(" ")
+            if credential and scheme.lower() in ("bearer", "basic", "token", "digest"):
+                found.add(credential)
+    return found
+
+
+def _walk_auths(items: Iterable[Folder | Operation]) -> Iterator[Auth | None]:
+    stack = list(items)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Folder):
+            yield node.auth
+            stack.extend(node.items)
+
+
+def collect_secrets(
+    variables: Iterable[Variable],
+    operations: Iterable[Operation],
+    collection_auth: Auth | None,
+    items: Iterable[Folder | Operation],
+) -> frozenset[str]:
+    """Every value in a collection that must be redacted wherever it would be written."""
+    variables = tuple(variables)
+    values = {v.key: v.value for v in variables if not v.disabled}
+    found = {v.value for v in variables if v.secret}
+    found |= _auth_secrets(collection_auth, values)
+    for auth in _walk_auths(items):
+        found |= _auth_secrets(auth, values)
+    for op in operations:
+        requests = [op.request] + [e.original_request for e in op.examples if e.original_request]
+        for request in requests:
+            found |= _auth_secrets(request.auth, values)
+            found |= _header_secrets(request.headers, values)
+    return frozenset(s for s in found if worth_redacting(s))

@@ -1,0 +1,99 @@
+"""Read a JSON document from disk (or take a mapping) with located, friendly errors.
+
+Why it exists: a user who points the tool at the wrong file, a truncated download, a UTF-16
+export or a 2 GB log must get one line naming the file and the place, not a traceback. This
+module owns that boundary for collections, environments and contracts files alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postman_contracts._errors import CollectionError
+
+__all__ = ["Limits", "read_json_document"]
+
+_MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what the loader accepts; each is refused with a clear error, not exhausted.
+
+    Attributes:
+        max_file_bytes: largest file read (default 200 MiB).
+        max_depth: deepest nesting of folders, and of JSON inside a body.
+        max_items: most items (requests and folders) in one collection.
+        max_body_bytes: largest single body (request raw text or example body).
+    """
+
+    max_file_bytes: int = 200 * _MiB
+    max_depth: int = 200
+    max_items: int = 200_000
+    max_body_bytes: int = 64 * _MiB
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise CollectionError("the file is UTF-16; save it as UTF-8", file=file)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        prefix = data[: err.start].decode("utf-8", "replace")
+        line, column = _position(prefix, len(prefix))
+        raise CollectionError(
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})",
+            file=file,
+            line=line,
+            column=column,
+        ) from err
+
+
+def parse_document(text: str, file: str) -> Any:
+    """Parse JSON text, turning every failure into a located :class:`CollectionError`."""
+    if not text.strip():
+        raise CollectionError("the file is empty; expected a Postman collection (JSON)", file=file)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise CollectionError(
+            f"not JSON: {err.msg}", file=file, line=err.lineno, column=err.colno
+        ) from err
+    except RecursionError as err:
+        raise CollectionError(
+            "JSON nested too deeply to read (over about 900 levels)", file=file
+        ) from err
+
+
+def read_json_document(
+    source: str | os.PathLike[str], *, limits: Limits, what: str = "collection"
+) -> tuple[Any, str]:
+    """Read and parse a JSON file; return the value and the file name used in messages."""
+    path = Path(source)
+    file = str(source)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise CollectionError(
+                f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}",
+                file=file,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError as err:
+        raise CollectionError(f"no such {what} file", file=file) from err
+    except IsADirectoryError as err:
+        raise CollectionError(f"is a directory, not a {what} file", file=file) from err
+    except OSError as err:
+        raise CollectionError(f"cannot read the {what} file: {err.strerror}", file=file) from err
+    return parse_document(_decode(data, file), file), file
