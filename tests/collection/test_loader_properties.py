@@ -64,6 +64,8 @@ def mutated_collections(draw: st.DrawFn) -> Any:
             parent[key]  # the path may be gone after an earlier mutation
         except (KeyError, IndexError, TypeError):
             continue
+        if not isinstance(parent, (dict, list)):
+            continue  # an earlier mutation turned the parent into a scalar
         action = draw(st.sampled_from(["drop", "replace", "retype"]))
         if action == "drop":
             del parent[key]
