@@ -9,14 +9,27 @@ streams are injectable so tests call ``main`` directly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
 from postman_contracts._errors import PostmanContractsError
 from postman_contracts.collection import Collection, Operation, Redactor, load_collection
+from postman_contracts.contracts import (
+    InferenceOptions,
+    build_contracts,
+    check_tree,
+    diff_contracts,
+    dump_json,
+    open_contracts,
+    to_openapi,
+    write_contracts,
+)
+from postman_contracts.contracts._atomic import write_file_atomic
 
 __all__ = ["main"]
 
@@ -64,6 +77,40 @@ def _parser() -> _Parser:
     inspect.add_argument("collection", metavar="COLLECTION")
     _add_collection_options(inspect)
     inspect.add_argument("--format", choices=("table", "json"), default="table")
+
+    gen = sub.add_parser(
+        "generate", help="write contracts (schemas, error catalog) for a collection"
+    )
+    gen.add_argument("collection", metavar="COLLECTION")
+    gen.add_argument("-o", "--output", required=True, metavar="DIR", help="the contracts directory")
+    _add_collection_options(gen)
+    gen.add_argument(
+        "--strictness",
+        choices=("lenient", "strict"),
+        default=None,
+        help="strict closes objects (additionalProperties: false); default lenient",
+    )
+    gen.add_argument(
+        "--required",
+        choices=("observed", "all", "none"),
+        default=None,
+        help="which keys are required; default observed (present in every example)",
+    )
+    gen.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and show what differs if DIR is stale",
+    )
+
+    diff = sub.add_parser("diff", help="classify changes between two contracts directories")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+
+    openapi = sub.add_parser("openapi", help="export a collection's contracts as OpenAPI 3.1")
+    openapi.add_argument("collection", metavar="COLLECTION")
+    openapi.add_argument("-o", "--output", required=True, metavar="FILE")
+    _add_collection_options(openapi)
     return parser
 
 
@@ -137,7 +184,64 @@ def _inspect(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"inspect": _inspect}
+def _options(args: argparse.Namespace) -> InferenceOptions:
+    stored: dict[str, Any] = {}
+    index = Path(args.output) / "index.json"
+    if index.is_file():  # regenerate the way the committed contracts were generated
+        with contextlib.suppress(ValueError, OSError):
+            stored = json.loads(index.read_text(encoding="utf-8")).get("options") or {}
+    required = args.required or stored.get("required", "observed")
+    strictness = args.strictness or stored.get("strictness", "lenient")
+    # InferenceOptions validates both and raises InvalidArgument for a bad stored value.
+    return InferenceOptions(required=required, strictness=strictness)
+
+
+def _generate(args: argparse.Namespace, out: TextIO) -> int:
+    collection = _load(args)
+    contracts = build_contracts(collection, _options(args))
+    directory = Path(args.output)
+    if args.check:
+        report = check_tree(contracts, directory)
+        if report:
+            out.write(
+                f"{directory} is stale; regenerate it with:\n"
+                f"  postman-contracts generate {args.collection} -o {args.output}\n\n"
+            )
+            out.write("\n".join(report) + "\n")
+            return EXIT_FAILED
+        out.write(f"{directory} is up to date ({len(contracts.operations)} operations)\n")
+        return EXIT_OK
+    files = write_contracts(contracts, directory)
+    out.write(
+        f"wrote {len(files)} files for {len(contracts.operations)} operations to {directory}\n"
+    )
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    changes = diff_contracts(open_contracts(args.old), open_contracts(args.new))
+    breaking = [c for c in changes if c.breaks]
+    if args.format == "json":
+        doc = {"changes": [c.as_json() for c in changes], "breaking": len(breaking)}
+        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for op_id in dict.fromkeys(c.operation for c in changes):
+            out.write(f"{op_id}\n")
+            for c in (c for c in changes if c.operation == op_id):
+                out.write(f"  {c.severity:<20} {c.kind:<18} {c.where}: {c.message}\n")
+        out.write(f"{len(changes)} changes, {len(breaking)} breaking\n")
+    return EXIT_FAILED if breaking else EXIT_OK
+
+
+def _openapi(args: argparse.Namespace, out: TextIO) -> int:
+    collection = _load(args)
+    doc = to_openapi(build_contracts(collection), servers=collection.values)
+    write_file_atomic(Path(args.output), dump_json(doc))
+    out.write(f"wrote OpenAPI 3.1 for {len(collection.operations)} operations to {args.output}\n")
+    return EXIT_OK
+
+
+_COMMANDS = {"inspect": _inspect, "generate": _generate, "diff": _diff, "openapi": _openapi}
 
 
 def main(

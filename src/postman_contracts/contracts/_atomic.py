@@ -1,0 +1,107 @@
+"""Write a whole directory tree so that a reader sees the old tree or the new one, never a mix.
+
+Why it exists: ``generate`` rewrites committed contracts; if it is killed halfway (CI timeout,
+Ctrl-C, SIGKILL) a half-written tree would be committed as if it were real. We write the new
+tree beside the old one, then swap them: atomically with Linux's ``renameat2(RENAME_EXCHANGE)``
+where the C library has it, otherwise with two renames and a recovery step that the next run
+(or any reader) performs if it finds the tree mid-swap.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+__all__ = ["recover", "replace_tree", "write_file_atomic"]
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; ``False`` when this platform cannot."""
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """Write one file through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _siblings(target: Path, kind: str) -> list[Path]:
+    return sorted(target.parent.glob(f".{target.name}.{kind}-*"))
+
+
+def recover(target: Path) -> None:
+    """Finish or undo a swap that an earlier, interrupted run left halfway."""
+    old = _siblings(target, "old")
+    if not target.exists() and old:
+        os.rename(old[-1], target)  # the swap never completed: the old tree is the truth
+        old = old[:-1]
+    for leftover in old + _siblings(target, "new"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def replace_tree(target: Path, files: Mapping[str, bytes], keep: tuple[str, ...] = ()) -> None:
+    """Make ``target`` hold exactly ``files`` (relative paths) plus its own ``keep`` subtrees.
+
+    The new tree is complete on disk before anything visible changes; ``keep`` entries (such as
+    ``overrides``) are copied across unchanged, never rewritten.
+    """
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover(target)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+    try:
+        for rel, data in files.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        for name in keep:
+            if (target / name).exists():
+                shutil.copytree(target / name, staging / name, copy_function=shutil.copy2)
+        _fsync_tree(staging)
+        if not target.exists():
+            os.rename(staging, target)
+            return
+        if _exchange(staging, target):
+            shutil.rmtree(staging)  # now holds the old tree
+            return
+        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+        old.rmdir()
+        os.rename(target, old)
+        os.rename(staging, target)
+        shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _, filenames in os.walk(root):
+        for name in filenames:
+            with open(os.path.join(dirpath, name), "rb") as f:
+                os.fsync(f.fileno())

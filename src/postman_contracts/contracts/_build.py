@@ -1,0 +1,340 @@
+"""Build the contracts of a collection from its documentation.
+
+Why it exists: this is where the policies meet. For each operation the request schema is
+inferred from the item's body and the bodies of its *success* examples' requests only (an error
+example's request is evidence of what is invalid, so it never widens the request schema);
+responses with the same status and envelope share one schema; errors come from the catalog.
+Every value taken from the collection passes through the redactor on its way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from postman_contracts.collection import (
+    Auth,
+    Collection,
+    Example,
+    Operation,
+    Placeholder,
+    Redactor,
+    Request,
+    find_placeholders,
+)
+from postman_contracts.contracts._catalog import (
+    Envelope,
+    ErrorEntry,
+    classify,
+    detect_envelope,
+    find_trigger,
+)
+from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder
+from postman_contracts.contracts._model import (
+    AuthContract,
+    ContractSet,
+    ExampleExchange,
+    OperationContract,
+    Parameter,
+    RequestContract,
+    ResponseContract,
+)
+
+__all__ = ["build_contracts", "redact_json"]
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_FORM_TYPES = {"urlencoded": "application/x-www-form-urlencoded", "formdata": "multipart/form-data"}
+
+
+def redact_json(value: Any, redact: Redactor) -> Any:
+    """A copy of a JSON value with placeholders as ``{{name}}`` text and secrets redacted."""
+    if isinstance(value, Placeholder):
+        return str(value)
+    if isinstance(value, str):
+        return redact(value) if redact else value
+    if isinstance(value, list):
+        return [redact_json(v, redact) for v in value]
+    if isinstance(value, dict):
+        return {(redact(k) if redact else k): redact_json(v, redact) for k, v in value.items()}
+    return value
+
+
+def _has_slots(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Placeholder):
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def _annotate(
+    schema: dict[str, Any], title: str, description: str, examples: list[Any]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"$schema": SCHEMA_DIALECT, "title": title}
+    if description:
+        out["description"] = description
+    out.update(schema)
+    if examples:
+        out["examples"] = examples
+    return out
+
+
+def auth_contract(auth: Auth | None) -> AuthContract:
+    """Where a Postman auth puts credentials on the wire."""
+    if auth is None or auth.type == "noauth":
+        return AuthContract("noauth")
+    token = next(iter(find_placeholders(" ".join(str(v) for v in auth.params.values()))), "")
+    if auth.type == "apikey":
+        where = "query" if auth.get("in") == "query" else "header"
+        return AuthContract(
+            "apikey", where, auth.get("key") or "X-API-Key", "", _slot(auth.get("value"))
+        )
+    if auth.type == "bearer":
+        return AuthContract("bearer", "header", "Authorization", "Bearer", _slot(auth.get("token")))
+    if auth.type == "oauth2":
+        if auth.get("addTokenTo") == "queryParams":
+            return AuthContract(
+                "oauth2", "query", "access_token", "", _slot(auth.get("accessToken"))
+            )
+        prefix = auth.get("headerPrefix") or "Bearer"
+        return AuthContract(
+            "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken"))
+        )
+    schemes = {
+        "basic": "Basic",
+        "digest": "Digest",
+        "oauth1": "OAuth",
+        "hawk": "Hawk",
+        "ntlm": "NTLM",
+    }
+    return AuthContract(auth.type, "header", "Authorization", schemes.get(auth.type, ""), token)
+
+
+def _slot(value: str) -> str:
+    names = find_placeholders(value)
+    return names[0] if names else ""
+
+
+def _body_json(request: Request | None) -> Any:
+    if request is None or request.body is None or not request.body.is_json:
+        return None
+    return request.body.json
+
+
+class _Builder:
+    def __init__(self, collection: Collection, options: InferenceOptions) -> None:
+        self.collection = collection
+        self.options = options
+        self.redact = Redactor(collection.secrets)
+        self.envelope: Envelope | None = detect_envelope(collection.operations)
+
+    def schema_of(self, samples: Iterable[Any]) -> dict[str, Any] | None:
+        builder = SchemaBuilder(self.options)
+        seen = False
+        for sample in samples:
+            builder.add(sample)
+            seen = True
+        return builder.to_schema() if seen else None
+
+    def operation(self, op: Operation) -> OperationContract:
+        successes, errors = classify(op, self.envelope)
+        good_requests = [op.request] + [e.original_request for e in successes if e.original_request]
+        baseline = (
+            successes[0].original_request
+            if successes and successes[0].original_request
+            else op.request
+        )
+        entries = tuple(self.error(op, e, key, record, baseline) for e, key, record in errors)
+        return OperationContract(
+            id=op.id,
+            name=op.name,
+            folder=op.folder,
+            description=self.redact(op.description),
+            request=self.request(op, good_requests),
+            responses=self.responses(op, {e.name for e in successes}),
+            errors=entries,
+            examples=tuple(self.exchange(op, e) for e in op.examples),
+        )
+
+    def request(self, op: Operation, good: list[Request]) -> RequestContract:
+        bodies = [b for b in map(_body_json, good) if b is not None]
+        schema = self.schema_of(bodies)
+        if schema is not None:
+            concrete = [redact_json(b, self.redact) for b in bodies if not _has_slots(b)]
+            examples = concrete or [redact_json(bodies[0], self.redact)]
+            title = f"{self.collection.name} / {op.item_path}: request body"
+            schema = _annotate(schema, title, self.redact(op.description), _unique(examples))
+        body = op.request.body
+        mode = body.mode if body else "none"
+        content_type = op.request.header("Content-Type")
+        if content_type is None and body is not None:
+            content_type = "application/json" if body.is_json else _FORM_TYPES.get(mode)
+        headers = {"Content-Type": content_type.split(";")[0].strip()} if content_type else {}
+        return RequestContract(
+            method=op.method,
+            host=op.request.url.host_text,
+            path=op.request.url.path_template,
+            parameters=self.parameters(op, good),
+            headers=headers,
+            content_type=headers.get("Content-Type"),
+            body_mode=mode,
+            schema=schema,
+            auth=auth_contract(op.auth),
+        )
+
+    def parameters(self, op: Operation, good: list[Request]) -> tuple[Parameter, ...]:
+        out: list[Parameter] = []
+        path_samples = [{v.key: v.value for v in r.url.variables} for r in good if r.url.variables]
+        names = [v.key for v in op.request.url.variables] or [
+            s[1:] for s in op.request.url.path if s.startswith(":") and len(s) > 1
+        ]
+        out += self._params(names, path_samples, "path", required_all=True)
+        query_samples = [{q.key: q.value or "" for q in r.url.enabled_query} for r in good]
+        q_names = list(dict.fromkeys(q.key for r in good for q in r.url.enabled_query))
+        out += self._params(q_names, query_samples, "query", required_all=False)
+        return tuple(out)
+
+    def _params(
+        self, names: list[str], samples: list[dict[str, str]], where: str, *, required_all: bool
+    ) -> list[Parameter]:
+        if not names:
+            return []
+        schema = self.schema_of(samples) or {}
+        props = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        out = []
+        for name in names:
+            example = next((s[name] for s in samples if name in s and "{{" not in s[name]), None)
+            out.append(
+                Parameter(
+                    name=name,
+                    location=where,
+                    required=required_all or name in required,
+                    schema=props.get(name, {"type": "string"}),
+                    example=self.redact(example) if example is not None else None,
+                )
+            )
+        return out
+
+    def responses(self, op: Operation, success_names: set[str]) -> tuple[ResponseContract, ...]:
+        groups: dict[tuple[Any, ...], list[Example]] = {}
+        for e in op.examples:
+            shape = tuple(sorted(e.json)) if isinstance(e.json, dict) else type(e.json).__name__
+            groups.setdefault((e.status, shape if e.is_json else e.content_type), []).append(e)
+        out: list[ResponseContract] = []
+        for members in groups.values():
+            schema = self.schema_of(e.json for e in members if e.is_json)
+            if schema is not None:
+                status = members[0].status
+                title = f"{self.collection.name} / {op.item_path}: {status} response"
+                examples = _unique([redact_json(e.json, self.redact) for e in members if e.is_json])
+                schema = _annotate(
+                    schema, title, "Examples: " + ", ".join(e.name for e in members), examples
+                )
+            out.extend(
+                ResponseContract(
+                    example=e.name,
+                    status=e.status,
+                    content_type=e.content_type.split(";")[0].strip(),
+                    success=e.name in success_names,
+                    schema=schema,
+                )
+                for e in members
+            )
+        order = {e.name: i for i, e in enumerate(op.examples)}
+        return tuple(sorted(out, key=lambda r: order[r.example]))
+
+    def error(
+        self,
+        op: Operation,
+        example: Example,
+        key: str | None,
+        record: dict[str, Any],
+        baseline: Request,
+    ) -> ErrorEntry:
+        env = self.envelope
+        code = record.get(env.code_key) if env and env.code_key else None
+        message = record.get(env.message_key) if env and env.message_key else None
+        details = record.get("details")
+        return ErrorEntry(
+            example=example.name,
+            code=code if isinstance(code, str) else None,
+            status=example.status,
+            placement="record" if key else "top",
+            record_path=key,
+            message=self.redact(message) if isinstance(message, str) else None,
+            trigger=_redacted_trigger(find_trigger(example, baseline), self.redact),
+            details_schema=self.schema_of([details]) if isinstance(details, dict) else None,
+        )
+
+    def exchange(self, op: Operation, example: Example) -> ExampleExchange:
+        request = example.original_request or op.request
+        body = request.body
+        if body is None or body.mode == "none":
+            payload: Any = None
+        elif body.is_json:
+            payload = redact_json(body.json, self.redact)
+        else:
+            payload = self.redact(body.raw) if body.mode == "raw" else None
+        return ExampleExchange(
+            name=example.name,
+            method=request.method,
+            path="/" + "/".join(request.url.path),
+            query=tuple(
+                (q.key, None if q.value is None else self.redact(q.value))
+                for q in request.url.enabled_query
+            ),
+            headers=tuple((h.key, self.redact(h.value)) for h in request.enabled_headers),
+            body=payload,
+            body_is_json=bool(body and body.is_json),
+            status=example.status,
+            response_headers=tuple(
+                (h.key, self.redact(h.value))
+                for h in example.headers
+                if h.key.lower() == "content-type"
+            ),
+            response_body=redact_json(example.json, self.redact)
+            if example.is_json
+            else self.redact(example.body),
+            response_is_json=example.is_json,
+        )
+
+
+def _redacted_trigger(trigger: Any, redact: Redactor) -> Any:
+    if not trigger.detail or not redact:
+        return trigger
+    from dataclasses import replace
+
+    return replace(trigger, detail=redact_json(trigger.detail, redact))
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def build_contracts(collection: Collection, options: InferenceOptions | None = None) -> ContractSet:
+    """Infer the contracts of every operation of ``collection``.
+
+    Args:
+        collection: a loaded collection.
+        options: the inference policies (required keys, strictness); see
+            :class:`~postman_contracts.contracts.InferenceOptions`.
+    """
+    options = options or InferenceOptions()
+    builder = _Builder(collection, options)
+    return ContractSet(
+        name=collection.name,
+        operations=tuple(builder.operation(op) for op in collection.operations),
+        envelope=builder.envelope,
+        options={"required": options.required, "strictness": options.strictness},
+        secrets=collection.secrets,
+    )

@@ -1,0 +1,274 @@
+"""The error catalog: which documented errors an operation has, where they sit, what causes them.
+
+Why it exists: APIs document errors two ways, and a checker that knows only one of them is
+wrong about the other. Zoho answers some errors with an HTTP error status and a top-level
+envelope (``{"code": "INVALID_REQUEST_METHOD", "status": "error", ...}`` under 400) and others
+per record inside ``data[]`` under 200. This module finds the envelope shape a collection's
+errors share, classifies every example as success or error (and where the error sits), and
+finds each error's **trigger** by diffing the error example's ``originalRequest`` against the
+success example's: the one change that makes the documented request fail.
+
+Policies (each general, from HTTP semantics and the shape of the examples, not from names):
+
+- An *error record* is an object with a status-like member whose value says failure (``error``,
+  ``failed``...), or any JSON object body under a 4xx/5xx status.
+- The *envelope* is the set of keys every error record has; its *code key* is the envelope key
+  whose values are token-like strings (``INVALID_DATA``) with the most distinct values.
+- An error under 2xx is ``record`` placed when its error records are elements of a top-level
+  array (``data[]``); otherwise ``top``.
+- Trigger precedence: a changed method; then 401/407 (RFC 9110: no or bad credentials) as
+  ``auth``; then body changes, most specific first: an unknown field added, an object emptied,
+  a required key removed, a type changed, a value changed. No change at all means only server
+  state explains the error: ``state``. ``{{placeholders}}`` match any value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from postman_contracts.collection import Example, Operation, Placeholder, Request
+
+__all__ = ["Envelope", "ErrorEntry", "Trigger", "classify", "detect_envelope", "find_trigger"]
+
+_FAILURE_WORDS = frozenset({"error", "errors", "failed", "failure", "fail", "invalid", "rejected"})
+_STATUS_KEYS = ("status", "result", "state", "outcome", "success")
+_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The shape a collection's documented errors share.
+
+    Attributes:
+        keys: the keys every error record has, sorted.
+        code_key: the key holding the error code (``code``), or ``None``.
+        status_key: the key saying success or failure (``status``), or ``None``.
+        message_key: the key holding a human message, or ``None``.
+    """
+
+    keys: tuple[str, ...]
+    code_key: str | None
+    status_key: str | None = None
+    message_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """The request change that provokes a documented error.
+
+    Attributes:
+        kind: ``method``, ``auth``, ``unknown_field``, ``empty_object``, ``missing_required``,
+            ``type_changed``, ``value_changed`` or ``state``.
+        pointer: a JSON pointer into the request body (``/resource/0/file_id``), or ``""``.
+        detail: what changed: ``method``, ``name``, ``from``/``to`` values...
+    """
+
+    kind: str
+    pointer: str = ""
+    detail: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def path(self) -> str:
+        """The pointer as a readable path: ``resource[0].file_id``."""
+        return pointer_to_path(self.pointer)
+
+    def as_json(self) -> dict[str, Any]:
+        """The trigger as written to ``index.json``."""
+        doc: dict[str, Any] = {"kind": self.kind}
+        if self.pointer:
+            doc["pointer"] = self.pointer
+            doc["path"] = self.path
+        doc.update(self.detail)
+        return doc
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """One documented error of an operation."""
+
+    example: str
+    code: str | None
+    status: int | None
+    placement: str  # "top" or "record"
+    record_path: str | None
+    message: str | None
+    trigger: Trigger
+    details_schema: dict[str, Any] | None = field(default=None, hash=False)
+
+
+def pointer_to_path(pointer: str) -> str:
+    """``/resource/0/file_id`` → ``resource[0].file_id``."""
+    out = ""
+    for part in pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
+
+
+def _escape(key: str | int) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+# --- records and envelope --------------------------------------------------------------------
+
+
+def _status_member(record: dict[str, Any]) -> tuple[str, Any] | None:
+    for key in _STATUS_KEYS:
+        if key in record:
+            return key, record[key]
+    return None
+
+
+def _says_failure(value: object) -> bool:
+    if isinstance(value, bool):
+        return value is False
+    return isinstance(value, str) and value.strip().lower() in _FAILURE_WORDS
+
+
+def _record_arrays(body: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    for key, value in body.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            yield key, value
+
+
+def error_records(example: Example) -> tuple[str | None, list[dict[str, Any]]]:
+    """The error records of an example: ``(None, [body])`` for a top-level error, ``(key, recs)``
+    for per-record errors inside ``body[key]``, ``(None, [])`` for a success."""
+    body = example.json
+    if not isinstance(body, dict):
+        return None, []
+    status = _status_member(body)
+    if (example.status or 0) >= 400 or (status is not None and _says_failure(status[1])):
+        return None, [body]
+    for key, records in _record_arrays(body):
+        failing = [
+            r for r in records if (s := _status_member(r)) is not None and _says_failure(s[1])
+        ]
+        if failing:
+            return key, failing
+    return None, []
+
+
+def detect_envelope(operations: Iterable[Operation]) -> Envelope | None:
+    """The envelope shared by every error record in the collection, or ``None``."""
+    records = [r for op in operations for e in op.examples for r in error_records(e)[1]]
+    if not records:
+        return None
+    keys = sorted(set.intersection(*(set(r) for r in records)))
+    best: tuple[int, int, str] | None = None
+    for key in keys:
+        values = [r[key] for r in records]
+        if all(isinstance(v, str) and _TOKEN.match(v) for v in values):
+            rank = (len(set(values)), "code" in key.lower(), key)
+            best = rank if best is None or rank > best else best
+    status_key = next((k for k in _STATUS_KEYS if k in keys), None)
+    message_key = next(
+        (k for k in ("message", "msg", "detail", "error_description") if k in keys), None
+    )
+    code_key = best[2] if best is not None and best[2] != status_key else None
+    return Envelope(tuple(keys), code_key, status_key, message_key)
+
+
+def classify(
+    operation: Operation, envelope: Envelope | None
+) -> tuple[list[Example], list[tuple[Example, str | None, dict[str, Any]]]]:
+    """Split an operation's examples into successes and errors (with record path and record)."""
+    successes: list[Example] = []
+    errors: list[tuple[Example, str | None, dict[str, Any]]] = []
+    for example in operation.examples:
+        key, records = error_records(example)
+        if records:
+            errors.append((example, key, records[0]))
+        elif example.status is not None and example.status >= 400:
+            errors.append((example, None, {}))
+        else:
+            successes.append(example)
+    return successes, errors
+
+
+# --- triggers --------------------------------------------------------------------------------
+
+
+def _is_slot(value: object) -> bool:
+    return isinstance(value, Placeholder)
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "string"
+
+
+def _diff(good: Any, bad: Any, pointer: str, found: list[Trigger]) -> None:
+    """Collect body differences between a succeeding and a failing request body."""
+    stack = [(good, bad, pointer)]
+    while stack:
+        g, b, ptr = stack.pop()
+        if _is_slot(g) or _is_slot(b):
+            continue
+        if isinstance(g, dict) and isinstance(b, dict):
+            if g and not b:
+                found.append(Trigger("empty_object", ptr))
+                continue
+            for key in sorted(set(b) - set(g)):
+                found.append(Trigger("unknown_field", f"{ptr}/{_escape(key)}", {"name": key}))
+            for key in sorted(set(g) - set(b)):
+                found.append(Trigger("missing_required", f"{ptr}/{_escape(key)}", {"name": key}))
+            stack.extend((g[k], b[k], f"{ptr}/{_escape(k)}") for k in sorted(set(g) & set(b)))
+        elif isinstance(g, list) and isinstance(b, list):
+            if len(g) == len(b):
+                stack.extend(
+                    (x, y, f"{ptr}/{i}") for i, (x, y) in enumerate(zip(g, b, strict=True))
+                )
+        elif _type_name(g) != _type_name(b) and not (
+            isinstance(g, (int, float))
+            and isinstance(b, (int, float))
+            and not isinstance(g, bool)
+            and not isinstance(b, bool)
+        ):
+            found.append(Trigger("type_changed", ptr, {"from": _type_name(g), "to": _type_name(b)}))
+        elif g != b:
+            found.append(Trigger("value_changed", ptr, {"from": g, "to": b}))
+
+
+_BODY_PRECEDENCE = (
+    "unknown_field",
+    "empty_object",
+    "missing_required",
+    "type_changed",
+    "value_changed",
+)
+
+
+def _body_json(request: Request | None) -> Any:
+    if request is None or request.body is None or not request.body.is_json:
+        return None
+    return request.body.json
+
+
+def find_trigger(error: Example, baseline: Request | None) -> Trigger:
+    """The change from ``baseline`` (the success example's request) that explains ``error``."""
+    failing = error.original_request
+    if failing is not None and baseline is not None and failing.method != baseline.method:
+        return Trigger("method", detail={"method": failing.method})
+    if error.status in (401, 407):
+        return Trigger("auth")
+    found: list[Trigger] = []
+    good, bad = _body_json(baseline), _body_json(failing)
+    if good is not None and bad is not None:
+        _diff(good, bad, "", found)
+    for kind in _BODY_PRECEDENCE:
+        for trigger in sorted((t for t in found if t.kind == kind), key=lambda t: t.pointer):
+            return trigger
+    return Trigger("state")

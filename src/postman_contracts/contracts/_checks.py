@@ -1,0 +1,343 @@
+"""Check a response against what an operation documents.
+
+Why it exists: the plugin's replay and fuzz tests, ``verify`` and the client-side fixture all
+ask the same questions of a response (a documented status? a body valid under that status's
+schema? the documented error code at the documented place?), so the answers come from here,
+as :class:`Violation` objects, best error first (jsonschema's ``best_match``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match, relevance
+
+from postman_contracts.contracts._catalog import Envelope, ErrorEntry
+from postman_contracts.contracts._exchange import HttpResponse
+from postman_contracts.contracts._formats import FORMAT_CHECKER
+from postman_contracts.contracts._model import ContractSet, OperationContract, ResponseContract
+from postman_contracts.contracts._violations import Violation
+
+__all__ = ["Checker", "Expectation", "json_path"]
+
+_MAX_SCHEMA_ERRORS = 5
+
+
+def json_path(parts: Iterable[Any]) -> str:
+    """``["data", 0, "code"]`` → ``$.data[0].code``."""
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a response must be.
+
+    Attributes:
+        kind: ``example`` (this documented example), ``error`` (this documented error),
+            ``documented`` (any documented response), ``success`` (the success response),
+            ``rejection`` (any documented error; never a success).
+        response: the documented response, for ``example``.
+        error: the documented error, for ``error`` and error examples.
+    """
+
+    kind: str
+    response: ResponseContract | None = None
+    error: ErrorEntry | None = None
+
+
+class Checker:
+    """Checks responses against one contract set; compiled validators are reused."""
+
+    def __init__(self, contracts: ContractSet) -> None:
+        self.contracts = contracts
+        self.envelope: Envelope | None = contracts.envelope
+        self._validators: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+    def validator(self, schema: dict[str, Any]) -> Draft202012Validator:
+        """A compiled validator for ``schema`` (cached by identity)."""
+        cached = self._validators.get(id(schema))
+        if cached is None or cached[0] is not schema:
+            cached = (schema, Draft202012Validator(schema, format_checker=FORMAT_CHECKER))
+            self._validators[id(schema)] = cached
+        return cached[1]
+
+    def schema_violations(
+        self, schema: dict[str, Any], value: Any, check: str, what: str
+    ) -> list[Violation]:
+        """Violations of ``value`` under ``schema``, the most relevant first."""
+        errors = list(self.validator(schema).iter_errors(value))
+        if not errors:
+            return []
+        best = best_match(errors)
+        ordered = [best, *sorted((e for e in errors if e is not best), key=relevance)]
+        return [self._violation(e, check, what) for e in ordered[:_MAX_SCHEMA_ERRORS]]
+
+    @staticmethod
+    def _violation(error: ValidationError, check: str, what: str) -> Violation:
+        keyword = str(error.validator)
+        fragment = _short(error.validator_value)
+        return Violation(
+            check=check,
+            title=f"{what} does not match the documented schema ({keyword})",
+            message=error.message if len(error.message) < 300 else error.message[:300] + "...",
+            instance_path=json_path(error.absolute_path),
+            schema_path="#/" + "/".join(map(str, error.absolute_schema_path)),
+            expected=f"{keyword} {fragment}",
+            actual=_short(error.instance),
+        )
+
+    # -- responses ---------------------------------------------------------------------------
+
+    def check(
+        self, op: OperationContract, response: HttpResponse, expect: Expectation
+    ) -> list[Violation]:
+        """Every violation of ``response`` against ``expect`` for operation ``op``."""
+        if response.status >= 500:
+            return [
+                Violation(
+                    check="not_server_error",
+                    title=f"Server error {response.status}",
+                    expected="no 5xx for any request",
+                    actual=str(response.status),
+                )
+            ]
+        if expect.kind == "example" and expect.response is not None:
+            return self._example(op, response, expect.response, expect.error)
+        if expect.kind == "error" and expect.error is not None:
+            return self._error(op, response, expect.error)
+        found = self._documented(op, response)
+        if found or expect.kind == "documented":
+            return found
+        body = self._json_or_none(response)
+        failing = self.error_code(body, response.status)
+        if expect.kind == "success" and (response.status >= 300 or failing is not None):
+            return [
+                Violation(
+                    check="success",
+                    title="A valid request was not answered with success",
+                    expected="the documented success response",
+                    actual=f"{response.status}" + (f" with error {failing}" if failing else ""),
+                )
+            ]
+        if expect.kind == "rejection" and response.status < 400 and failing is None:
+            return [
+                Violation(
+                    check="rejection",
+                    title="An invalid request was accepted",
+                    expected="a documented error",
+                    actual=f"{response.status} success",
+                )
+            ]
+        return []
+
+    def _json_or_none(self, response: HttpResponse) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    def _body(
+        self, response: HttpResponse, expected: ResponseContract
+    ) -> tuple[Any, list[Violation]]:
+        if expected.schema is None:
+            return None, []
+        try:
+            return response.json(), []
+        except (ValueError, UnicodeDecodeError) as err:
+            return None, [
+                Violation(
+                    check="json",
+                    title="The response body is not JSON",
+                    message=str(err),
+                    expected=expected.content_type or "JSON",
+                    actual=response.content_type or "no content type",
+                )
+            ]
+
+    def _example(
+        self,
+        op: OperationContract,
+        response: HttpResponse,
+        expected: ResponseContract,
+        error: ErrorEntry | None,
+    ) -> list[Violation]:
+        out: list[Violation] = []
+        if expected.status is not None and response.status != expected.status:
+            out.append(
+                Violation(
+                    check="status_code",
+                    title="Wrong status code",
+                    message=f"example {expected.example!r} documents {expected.status}",
+                    expected=str(expected.status),
+                    actual=str(response.status),
+                )
+            )
+        body, problems = self._body(response, expected)
+        out += problems
+        if expected.schema is not None and not problems:
+            out += self.schema_violations(
+                expected.schema, body, "response_schema", "The response body"
+            )
+        if error is not None and not problems:
+            out += self.error_placement(body, error)
+        return out
+
+    def _error(
+        self, op: OperationContract, response: HttpResponse, error: ErrorEntry
+    ) -> list[Violation]:
+        out: list[Violation] = []
+        if error.status is not None and response.status != error.status:
+            out.append(
+                Violation(
+                    check="status_code",
+                    title=f"Wrong status for documented error {error.code}",
+                    expected=str(error.status),
+                    actual=str(response.status),
+                )
+            )
+        body = self._json_or_none(response)
+        out += self.error_placement(body, error)
+        try:
+            documented = op.response(error.example)
+        except KeyError:
+            documented = None
+        if (
+            documented is not None
+            and documented.schema is not None
+            and body is not None
+            and not out
+        ):
+            out += self.schema_violations(
+                documented.schema, body, "response_schema", "The error body"
+            )
+        return out
+
+    def _documented(self, op: OperationContract, response: HttpResponse) -> list[Violation]:
+        """Violations unless the response is one of the operation's documented responses."""
+        candidates = [r for r in op.responses if r.status == response.status]
+        if not candidates:
+            statuses = sorted({r.status for r in op.responses if r.status is not None})
+            if not statuses:
+                return []
+            return [
+                Violation(
+                    check="status_code",
+                    title="Undocumented status code",
+                    expected="one of " + ", ".join(map(str, statuses)),
+                    actual=str(response.status),
+                )
+            ]
+        best: list[Violation] | None = None
+        seen: set[int] = set()
+        for candidate in candidates:
+            if id(candidate.schema) in seen:
+                continue
+            seen.add(id(candidate.schema))
+            body, problems = self._body(response, candidate)
+            found = problems or (
+                self.schema_violations(
+                    candidate.schema, body, "response_schema", "The response body"
+                )
+                if candidate.schema is not None
+                else []
+            )
+            if not found:
+                return []
+            best = found if best is None or len(found) < len(best) else best
+        return best or []
+
+    # -- error envelope ----------------------------------------------------------------------
+
+    def error_code(self, body: Any, status: int) -> str | None:
+        """The documented-envelope error code in a body (top level or per record), if any."""
+        env = self.envelope
+        if env is None or env.code_key is None or not isinstance(body, dict):
+            return None
+        if status >= 400 and isinstance(body.get(env.code_key), str):
+            return str(body[env.code_key])
+        for value in body.values():
+            if isinstance(value, list):
+                for record in value:
+                    if isinstance(record, dict) and _failed(record, env):
+                        code = record.get(env.code_key)
+                        return str(code) if code is not None else "error"
+        if _failed(body, env):
+            return str(body.get(env.code_key, "error"))
+        return None
+
+    def error_placement(self, body: Any, error: ErrorEntry) -> list[Violation]:
+        """Violations unless ``body`` carries ``error``'s code where the documentation puts it."""
+        env = self.envelope
+        if env is None or env.code_key is None or error.code is None:
+            return []
+        key = env.code_key
+        top = body.get(key) if isinstance(body, dict) else None
+        if error.placement == "record" and error.record_path:
+            records = body.get(error.record_path) if isinstance(body, dict) else None
+            codes = (
+                [r.get(key) for r in records if isinstance(r, dict)]
+                if isinstance(records, list)
+                else []
+            )
+            if error.code in codes:
+                return []
+            if top == error.code:
+                return [
+                    Violation(
+                        check="error_placement",
+                        title=f"Error {error.code} at the top level",
+                        message=f"documented per record, in {error.record_path}[]",
+                        instance_path=f"$.{error.record_path}[*].{key}",
+                        expected=f"{error.record_path}[].{key} == {error.code!r}",
+                        actual="top-level error",
+                    )
+                ]
+            return [
+                Violation(
+                    check="error_code",
+                    title=f"Expected documented error {error.code}",
+                    instance_path=f"$.{error.record_path}[*].{key}",
+                    expected=repr(error.code),
+                    actual=_short(codes or body),
+                )
+            ]
+        if top == error.code:
+            missing = [k for k in env.keys if not isinstance(body, dict) or k not in body]
+            if missing:
+                return [
+                    Violation(
+                        check="error_envelope",
+                        title="The error envelope is incomplete",
+                        message="missing " + ", ".join(missing),
+                        expected="keys " + ", ".join(env.keys),
+                        actual=_short(sorted(body)),
+                    )
+                ]
+            return []
+        return [
+            Violation(
+                check="error_code",
+                title=f"Expected documented error {error.code}",
+                instance_path=f"$.{key}",
+                expected=repr(error.code),
+                actual=_short(top if top is not None else body),
+            )
+        ]
+
+
+def _failed(record: dict[str, Any], env: Envelope) -> bool:
+    if env.status_key is None:
+        return False
+    value = record.get(env.status_key)
+    return isinstance(value, str) and value.lower() in ("error", "failed", "failure", "fail")

@@ -1,0 +1,272 @@
+"""Contracts as reviewable files: ``index.json``, one schema file per request and response.
+
+Why it exists: contracts are committed and reviewed in pull requests, and CI checks them for
+drift, so the bytes must be the same on every run and machine (sorted keys, 2-space indent,
+UTF-8, one trailing newline) and a write must never leave a half-updated tree. Hand edits live
+in ``overrides/`` as JSON Merge Patch (RFC 7396) files keyed by operation, applied on every
+regeneration, so they survive a collection update.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from postman_contracts._errors import ContractError
+from postman_contracts.contracts._atomic import recover, replace_tree
+from postman_contracts.contracts._catalog import ErrorEntry
+from postman_contracts.contracts._model import (
+    ContractSet,
+    ExampleExchange,
+    OperationContract,
+)
+
+__all__ = ["check_tree", "dump_json", "merge_patch", "render", "write_contracts"]
+
+INDEX = "index.json"
+OVERRIDES = "overrides"
+FORMAT = 1
+
+
+def dump_json(value: Any) -> bytes:
+    """The one serialisation of every file we write: stable on every run and machine."""
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply a JSON Merge Patch (RFC 7396) and return the result; inputs are not changed."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ContractError(f"{path}: no such file") from err
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ContractError(f"{path}: cannot read: {err}") from err
+
+
+def _overrides(directory: Path, op_id: str) -> dict[str, Any]:
+    path = directory / OVERRIDES / f"{op_id}.json"
+    if not path.is_file():
+        return {}
+    patch = _read_json(path)
+    if not isinstance(patch, dict) or not set(patch) <= {"request", "responses"}:
+        raise ContractError(
+            f"{path}: an override is an object with 'request' (a merge patch of the request "
+            "schema) and/or 'responses' (status code → merge patch)"
+        )
+    return patch
+
+
+def _apply_overrides(contracts: ContractSet, directory: Path) -> ContractSet:
+    ops = []
+    for op in contracts.operations:
+        patch = _overrides(directory, op.id)
+        if not patch:
+            ops.append(op)
+            continue
+        request = op.request
+        if "request" in patch and request.schema is not None:
+            request = replace(request, schema=merge_patch(request.schema, patch["request"]))
+        by_status = patch.get("responses") or {}
+        responses = tuple(
+            replace(r, schema=merge_patch(r.schema, by_status[str(r.status)]))
+            if r.schema is not None and str(r.status) in by_status
+            else r
+            for r in op.responses
+        )
+        ops.append(replace(op, request=request, responses=responses))
+    return replace(contracts, operations=tuple(ops))
+
+
+def _schema_files(op: OperationContract) -> tuple[dict[str, Any], dict[int, str]]:
+    """Name each distinct response schema of an operation ``responses/<status>[-n].schema.json``."""
+    files: dict[str, Any] = {}
+    names: dict[int, str] = {}
+    for r in op.responses:
+        if r.schema is None or id(r.schema) in names:
+            continue
+        stem = str(r.status) if r.status is not None else "default"
+        name, n = f"{op.id}/responses/{stem}.schema.json", 1
+        while name in files:
+            n += 1
+            name = f"{op.id}/responses/{stem}-{n}.schema.json"
+        names[id(r.schema)] = name
+        files[name] = r.schema
+    return files, names
+
+
+def _with_id(schema: dict[str, Any], rel: str) -> dict[str, Any]:
+    return {"$id": rel, **schema}
+
+
+def _error_json(e: ErrorEntry) -> dict[str, Any]:
+    return {
+        "example": e.example,
+        "code": e.code,
+        "status": e.status,
+        "placement": e.placement,
+        "record_path": e.record_path,
+        "message": e.message,
+        "details_schema": e.details_schema,
+        "trigger": e.trigger.as_json(),
+    }
+
+
+def _exchange_json(x: ExampleExchange) -> dict[str, Any]:
+    return {
+        "name": x.name,
+        "request": {
+            "method": x.method,
+            "path": x.path,
+            "query": [list(q) for q in x.query],
+            "headers": [list(h) for h in x.headers],
+            "body": x.body,
+            "json": x.body_is_json,
+        },
+        "response": {
+            "status": x.status,
+            "headers": [list(h) for h in x.response_headers],
+            "body": x.response_body,
+            "json": x.response_is_json,
+        },
+    }
+
+
+def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str, Any]:
+    req = op.request
+    request_file = None
+    if req.schema is not None:
+        request_file = f"{op.id}/request.schema.json"
+        files[request_file] = dump_json(_with_id(req.schema, request_file))
+    schemas, names = _schema_files(op)
+    for rel, schema in schemas.items():
+        files[rel] = dump_json(_with_id(schema, rel))
+    examples_file = f"{op.id}/examples.json"
+    files[examples_file] = dump_json([_exchange_json(x) for x in op.examples])
+    auth = req.auth
+    return {
+        "id": op.id,
+        "name": op.name,
+        "folder": list(op.folder),
+        "description": op.description,
+        "method": req.method,
+        "url": req.host + req.path,
+        "host": req.host,
+        "path": req.path,
+        "auth": {
+            "type": auth.type,
+            "in": auth.location,
+            "name": auth.name,
+            "scheme": auth.scheme,
+            "variable": auth.token_variable,
+        },
+        "parameters": [
+            {
+                "name": p.name,
+                "in": p.location,
+                "required": p.required,
+                "schema": p.schema,
+                "example": p.example,
+            }
+            for p in req.parameters
+        ],
+        "headers": req.headers,
+        "request": {
+            "schema": request_file,
+            "content_type": req.content_type,
+            "body_mode": req.body_mode,
+        },
+        "responses": [
+            {
+                "example": r.example,
+                "status": r.status,
+                "content_type": r.content_type,
+                "success": r.success,
+                "schema": names.get(id(r.schema)) if r.schema is not None else None,
+            }
+            for r in op.responses
+        ],
+        "errors": [_error_json(e) for e in op.errors],
+        "examples": examples_file,
+    }
+
+
+def render(contracts: ContractSet, directory: Path | None = None) -> dict[str, bytes]:
+    """Every file of a contracts directory, as bytes, overrides from ``directory`` applied."""
+    if directory is not None:
+        contracts = _apply_overrides(contracts, directory)
+    files: dict[str, bytes] = {}
+    env = contracts.envelope
+    index = {
+        "collection": contracts.name,
+        "format": FORMAT,
+        "options": contracts.options,
+        "envelope": None
+        if env is None
+        else {
+            "keys": list(env.keys),
+            "code": env.code_key,
+            "status": env.status_key,
+            "message": env.message_key,
+        },
+        "operations": [_operation_json(op, files) for op in contracts.operations],
+    }
+    files[INDEX] = dump_json(index)
+    return dict(sorted(files.items()))
+
+
+def write_contracts(contracts: ContractSet, directory: Path) -> dict[str, bytes]:
+    """Write a contracts directory atomically, keeping its ``overrides/``; return the files."""
+    files = render(contracts, directory)
+    replace_tree(directory, files, keep=(OVERRIDES,))
+    return files
+
+
+def _on_disk(directory: Path) -> dict[str, bytes]:
+    if not directory.is_dir():
+        return {}
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.relative_to(directory).parts[0] != OVERRIDES
+    }
+
+
+def check_tree(contracts: ContractSet, directory: Path, *, context: int = 3) -> list[str]:
+    """What differs between fresh contracts and ``directory``: empty when up to date."""
+    recover(directory)
+    fresh, current = render(contracts, directory), _on_disk(directory)
+    report: list[str] = []
+    for rel in sorted(set(fresh) | set(current)):
+        old, new = current.get(rel), fresh.get(rel)
+        if old == new:
+            continue
+        if old is None:
+            report.append(f"missing: {rel}")
+        elif new is None:
+            report.append(f"stale (no longer generated): {rel}")
+        else:
+            diff = difflib.unified_diff(
+                old.decode("utf-8", "replace").splitlines(),
+                new.decode("utf-8").splitlines(),
+                f"{rel} (committed)",
+                f"{rel} (generated)",
+                lineterm="",
+                n=context,
+            )
+            report.append(f"differs: {rel}\n" + "\n".join(list(diff)[:60]))
+    return report

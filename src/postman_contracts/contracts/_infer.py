@@ -1,0 +1,580 @@
+"""Infer a JSON Schema (draft 2020-12) from sample JSON values.
+
+Why it exists: a Postman collection documents an API only by example (saved responses,
+request bodies with ``{{variable}}`` slots). Contracts need schemas, and the schema must
+accept every example while saying as much as the examples really show: which fields are
+always there, which strings are timestamps or ids, which are a closed set of codes.
+
+How: :class:`SchemaBuilder` walks each sample once and folds it into a tree of compact
+per-position statistics (types seen, key counts, for strings a bitmask of the formats and
+shapes still possible, a few distinct values, digit lengths); :meth:`SchemaBuilder.to_schema`
+turns that tree into a schema. A position is a path of property names from the root,
+where every element of an array shares the array's one ``items`` position.
+
+Policies:
+
+* **Types.** ``integer`` and ``number`` stay apart (``bool`` is never an integer); both at
+  one position give ``number``. ``null`` is its own type. Several types give a ``type``
+  list in the order null, boolean, integer, number, string, array, object, and one schema
+  object carries the keywords of all of them (``properties`` and ``format`` only constrain
+  instances of their own type), so no ``anyOf`` is needed.
+* **Objects.** ``properties`` for every key seen. ``required``: ``observed`` lists the keys
+  present in every object seen at the position (across examples and array elements),
+  ``all`` every key seen, ``none`` nothing. ``additionalProperties: false`` only under
+  ``strict``. Properties and ``required`` are sorted.
+* **Arrays.** ``items`` merges every element of every example; empty arrays add nothing;
+  with no element ever seen there is no ``items``.
+* **Formats.** ``date-time``, ``date``, ``uuid``, ``ipv4``, ``email``, ``uri`` when every
+  string at the position matches the strict detector of :mod:`._formats`.
+* **Numeric ids.** When no format applies and every string is ASCII digits, at least 6
+  long: ``pattern`` ``^[0-9]{a,b}$`` with the shortest and longest lengths (``{a}`` if equal).
+* **Enums**, for discriminators only: a string-only position gets a sorted ``enum`` when
+  its values are token-like (``^[A-Za-z][A-Za-z0-9_.-]{0,39}$``), at most ``max_enum``
+  distinct, no format applies, and either the property name is discriminator-like
+  (``status``, ``code``, ``type``... case-insensitive; array items take the name of their
+  array) or every value is an UPPER_SNAKE constant of at least 2 characters.
+* **Placeholders.** A :class:`Placeholder` adds no type and never adds or vetoes formats,
+  patterns or enum values; it does count as the key being present. Where a position holds
+  only placeholders, a dynamic kind decides (uuid, date-time, email, uri, ipv4: a string
+  of that format; integer and unix-timestamp: integer; boolean), any other quoted one is a
+  string, and an unquoted one is ``["boolean", "number", "string"]``.
+* **Determinism.** The schema depends on neither sample order nor key order, and holds only
+  plain dicts, lists, strings, numbers and booleans: no ``title``, ``description``,
+  ``examples`` or ``$schema`` (the caller adds those).
+* **Limits.** A value nested deeper than ``max_depth`` (the root is depth 0) raises
+  :class:`ContractError` naming its JSON pointer; ``max_depth`` is capped so the walk stays
+  far inside Python's recursion limit. A value that is not JSON raises the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from postman_contracts._errors import ContractError, InvalidArgument
+from postman_contracts.collection._placeholders import Placeholder
+from postman_contracts.contracts._formats import (
+    ALL_FORMATS,
+    DETECTORS,
+    FORMAT_NAMES,
+    matching_formats,
+)
+
+__all__ = ["InferenceOptions", "SchemaBuilder", "infer_schema"]
+
+#: The deepest ``max_depth`` accepted. The walk recurses once per level and CPython's
+#: default recursion limit is 1000 frames, shared with the caller's own stack; and a schema
+#: nests two JSON levels per object level (``properties``, then the name), which
+#: ``json.dumps`` must still be able to write within the same limit.
+MAX_DEPTH_LIMIT: Final = 400
+
+_NULL, _BOOL, _INT, _NUM, _STR, _ARR, _OBJ = 1, 2, 4, 8, 16, 32, 64
+_TYPE_NAMES: Final = (
+    (_NULL, "null"),
+    (_BOOL, "boolean"),
+    (_INT, "integer"),
+    (_NUM, "number"),
+    (_STR, "string"),
+    (_ARR, "array"),
+    (_OBJ, "object"),
+)
+# String evidence bits above the format bits: still all-digit ids, token-like values
+# (discriminator names), UPPER_SNAKE values (any name).
+_DIGITS, _TOKEN, _UPPER = 1 << 8, 1 << 9, 1 << 10
+_ENUM_BITS: Final = _TOKEN | _UPPER
+_TOKEN_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}", re.ASCII)
+_UPPER_RE: Final = re.compile(r"[A-Z][A-Z0-9_]+", re.ASCII)
+_DISCRIMINATORS: Final = frozenset(
+    name.lower()
+    for name in (
+        "status", "code", "type", "kind", "state", "operation", "method", "action", "mode",
+        "category", "level", "result", "object", "error_code", "status_code", "errorCode",
+    )
+)  # fmt: skip
+_FORMAT_KINDS: Final = frozenset(FORMAT_NAMES.values())
+_TYPE_KINDS: Final = {"integer": _INT, "unix-timestamp": _INT, "boolean": _BOOL}
+_UNQUOTED: Final = "<unquoted>"
+_QUOTED: Final = "<quoted>"
+
+
+@dataclass(frozen=True)
+class InferenceOptions:
+    """How :class:`SchemaBuilder` turns samples into a schema.
+
+    Attributes:
+        required: ``observed`` (keys present in every object seen), ``all`` (every key
+            seen) or ``none``.
+        strictness: ``lenient`` leaves objects open; ``strict`` adds
+            ``additionalProperties: false`` to every object.
+        max_enum: the most distinct values an ``enum`` may have (``0`` turns enums off).
+        max_depth: the deepest nesting accepted, 1 to 400; deeper samples raise
+            :class:`ContractError`.
+    """
+
+    required: Literal["observed", "all", "none"] = "observed"
+    strictness: Literal["lenient", "strict"] = "lenient"
+    max_enum: int = 12
+    max_depth: int = 200
+
+    def __post_init__(self) -> None:
+        if self.required not in ("observed", "all", "none"):
+            raise InvalidArgument(f"required must be observed, all or none, not {self.required!r}")
+        if self.strictness not in ("lenient", "strict"):
+            raise InvalidArgument(f"strictness must be lenient or strict, not {self.strictness!r}")
+        if type(self.max_enum) is not int or self.max_enum < 0:
+            raise InvalidArgument(f"max_enum must be an int >= 0, not {self.max_enum!r}")
+        if type(self.max_depth) is not int or not 1 <= self.max_depth <= MAX_DEPTH_LIMIT:
+            raise InvalidArgument(
+                f"max_depth must be an int from 1 to {MAX_DEPTH_LIMIT}, not {self.max_depth!r}"
+            )
+
+
+_DEFAULT_OPTIONS: Final = InferenceOptions()
+
+
+_Handler = Callable[["_Node", str], None]
+
+
+class _Node:
+    """Statistics of one position: everything :meth:`SchemaBuilder.to_schema` needs."""
+
+    __slots__ = (
+        "count",
+        "depth",
+        "detector",
+        "handler",
+        "items",
+        "last",
+        "mask",
+        "max_enum",
+        "max_len",
+        "min_len",
+        "name",
+        "objects",
+        "placeholders",
+        "props",
+        "types",
+        "values",
+    )
+
+    def __init__(self, name: str | None, depth: int, max_enum: int) -> None:
+        self.name = name  # the property name, which decides whether enums may apply
+        self.depth = depth  # fixed by the position, so it is checked once, at creation
+        self.types = 0  # bits of the JSON types seen
+        self.objects = 0  # how many objects were seen here
+        self.count = 0  # how many objects of the parent had this key (for ``required``)
+        self.props: dict[str, _Node] | None = None
+        self.items: _Node | None = None
+        self.placeholders: set[str] | None = None
+        self.last: str | None = None  # the last string seen, already accounted for
+        self.min_len, self.max_len = 1 << 62, 0  # lengths of all-digit strings
+        self.max_enum = max_enum
+        self.values: set[str] | None = None  # distinct strings while an enum is possible
+        mask = ALL_FORMATS | _DIGITS | _ENUM_BITS
+        if max_enum == 0:
+            mask &= ~_ENUM_BITS
+        elif name is not None and name.lower() in _DISCRIMINATORS:
+            mask &= ~_UPPER  # any token will do; UPPER_SNAKE adds nothing
+            self.values = set()
+        else:
+            mask &= ~_TOKEN
+            self.values = set()
+        self.mask = mask  # string evidence still possible, narrowed by every string
+        self.detector: Callable[[str], object] = _no_format  # when a format is the only hope
+        self.handler: _Handler | None = _narrow  # what a new string costs: see _choose
+
+
+def _no_format(text: str) -> object:
+    return None
+
+
+# -- string evidence: each node calls the cheapest handler its remaining mask allows -----
+
+
+def _choose(node: _Node) -> None:
+    """Pick the handler for the evidence still possible at ``node``."""
+    mask = node.mask
+    if not mask:
+        node.handler = None  # nothing left to learn from strings here
+    elif mask == _DIGITS:
+        node.handler = _digits_only
+    elif mask in DETECTORS:
+        node.handler, node.detector = _one_format, DETECTORS[mask]
+    elif not mask & ~_ENUM_BITS:
+        node.handler = _enum_only
+    else:
+        node.handler = _narrow
+
+
+def _narrow(node: _Node, text: str) -> None:
+    """The general case: test ``text`` against every kind of evidence still possible.
+
+    Every node starts with this handler, so the first string seen at a position always
+    comes here, which is where the position learns it holds strings (the walk does not
+    spend an operation on that for every later string).
+    """
+    node.types |= _STR
+    node.last = text
+    mask = node.mask
+    formats = mask & ALL_FORMATS
+    if formats:
+        mask &= matching_formats(text, formats) | ~ALL_FORMATS
+    if mask & _DIGITS:
+        size = len(text)
+        if size >= 6 and text.isdigit() and text.isascii():
+            node.min_len = min(node.min_len, size)
+            node.max_len = max(node.max_len, size)
+        else:
+            mask &= ~_DIGITS
+    if mask & _ENUM_BITS:
+        mask = _enum_value(node, text, mask)
+    node.mask = mask
+    _choose(node)
+
+
+def _digits_only(node: _Node, text: str) -> None:
+    node.last = text
+    size = len(text)
+    if size >= 6 and text.isdigit() and text.isascii():
+        if size < node.min_len:
+            node.min_len = size
+        if size > node.max_len:
+            node.max_len = size
+    else:
+        node.mask = 0
+        node.handler = None
+
+
+def _one_format(node: _Node, text: str) -> None:
+    node.last = text
+    if not node.detector(text):
+        node.mask = 0
+        node.handler = None
+
+
+def _enum_only(node: _Node, text: str) -> None:
+    node.last = text
+    values = node.values
+    if values is None or text not in values:
+        node.mask = _enum_value(node, text, node.mask)
+        _choose(node)
+
+
+def _enum_value(node: _Node, text: str, mask: int) -> int:
+    """Add ``text`` to the enum candidates of ``node``; return the narrowed ``mask``."""
+    values = node.values
+    assert values is not None  # kept while an enum bit is set
+    if text in values:
+        return mask
+    if _TOKEN_RE.fullmatch(text) is None:
+        mask &= ~_ENUM_BITS
+    elif mask & _UPPER and _UPPER_RE.fullmatch(text) is None:
+        mask &= ~_UPPER
+    if mask & _ENUM_BITS:
+        values.add(text)
+        if len(values) <= node.max_enum:
+            return mask
+    node.values = None
+    return mask & ~_ENUM_BITS
+
+
+class _Located(Exception):
+    """A problem inside a sample; frames add their key as it propagates to ``add``."""
+
+    def __init__(self, reason: str, parts: list[str]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.parts = parts  # pointer parts, innermost first
+
+
+def _pointer(parts: list[str]) -> str:
+    escaped = (part.replace("~", "~0").replace("/", "~1") for part in reversed(parts))
+    return "#" + "".join("/" + part for part in escaped)
+
+
+def _index_of(arr: list[Any], value: object) -> int:
+    """The index of ``value`` (by identity) in ``arr``: the element being visited."""
+    return next(index for index, item in enumerate(arr) if item is value)
+
+
+class SchemaBuilder:
+    """Accumulates samples, one example each, into a draft 2020-12 schema.
+
+    Args:
+        options: the inference policies; see :class:`InferenceOptions`.
+
+    Example:
+        >>> builder = SchemaBuilder()
+        >>> builder.add({"status": "success", "id": "738964000002131001"})
+        >>> builder.add({"status": "error"})
+        >>> builder.to_schema()["properties"]["status"]
+        {'type': 'string', 'enum': ['error', 'success']}
+    """
+
+    def __init__(self, options: InferenceOptions = _DEFAULT_OPTIONS) -> None:
+        if not isinstance(options, InferenceOptions):
+            raise InvalidArgument(f"options must be InferenceOptions, not {options!r}")
+        self._options = options
+        self._max_depth = options.max_depth
+        self._max_enum = options.max_enum
+        self._root = _Node(None, 0, options.max_enum)
+        self._samples = 0
+        self._broken = False
+
+    def add(self, sample: object) -> None:
+        """Fold one example into the schema.
+
+        Args:
+            sample: one JSON value (dict, list, str, int, float, bool, None) in which
+                :class:`Placeholder` objects may stand for ``{{variable}}`` slots.
+
+        Raises:
+            ContractError: the sample is nested deeper than ``max_depth`` or holds a value
+                that is not JSON. The builder is then unusable, as the sample is half-added.
+        """
+        self._check_usable()
+        try:
+            self._visit(self._root, sample)
+        except _Located as err:
+            self._broken = True
+            raise ContractError(
+                f"sample {self._samples + 1}: {err.reason} at {_pointer(err.parts)}"
+            ) from err
+        except RecursionError as err:  # only when the caller's own stack is near the limit
+            self._broken = True
+            raise ContractError(f"sample {self._samples + 1}: nested too deeply") from err
+        self._samples += 1
+
+    def to_schema(self) -> dict[str, Any]:
+        """Return a schema of every sample added so far (``{}`` before the first).
+
+        Returns:
+            A new JSON-serialisable dict; the builder can go on taking samples.
+        """
+        self._check_usable()
+        if self._samples == 0:
+            return {}
+        return self._emit(self._root)
+
+    def _check_usable(self) -> None:
+        if self._broken:
+            raise ContractError("this SchemaBuilder failed on a sample; start a new one")
+
+    # -- walking samples: one frame per nesting level, scalars handled inline -----------
+
+    def _visit(self, node: _Node, value: object) -> None:
+        kind = type(value)
+        if kind is dict:
+            self._object(node, value)  # type: ignore[arg-type]
+        elif kind is list:
+            self._array(node, value)  # type: ignore[arg-type]
+        elif kind is str:
+            handler = node.handler
+            if handler is not None and value != node.last:
+                handler(node, value)  # type: ignore[arg-type]
+        elif kind is int:
+            node.types |= _INT
+        elif kind is float:
+            node.types |= _NUM
+        elif kind is bool:
+            node.types |= _BOOL
+        elif value is None:
+            node.types |= _NULL
+        else:
+            self._unusual(node, value)
+
+    def _object(self, node: _Node, obj: dict[Any, Any]) -> None:
+        node.objects += 1  # the object type is read from this count
+        props = node.props
+        if props is None:
+            props = node.props = {}
+        get = props.get
+        key: Any = None
+        try:
+            for key, value in obj.items():
+                child = get(key)
+                if child is None:
+                    child = self._child(node, key)
+                child.count += 1
+                kind = type(value)
+                if kind is str:
+                    handler = child.handler
+                    if handler is not None and value != child.last:
+                        handler(child, value)
+                elif kind is dict:
+                    self._object(child, value)
+                elif kind is list:
+                    self._array(child, value)
+                elif kind is int:
+                    child.types |= _INT
+                elif value is None:
+                    child.types |= _NULL
+                else:
+                    self._visit(child, value)
+        except _Located as err:
+            err.parts.append(str(key))
+            raise
+
+    def _child(self, node: _Node, key: object) -> _Node:
+        """Create the node of a key seen for the first time at ``node``."""
+        if type(key) is not str:
+            raise _Located(f"object key {key!r} is not a string", [])
+        if node.depth >= self._max_depth:
+            raise _Located(f"nested deeper than max_depth={self._max_depth}", [])
+        child = _Node(key, node.depth + 1, self._max_enum)
+        assert node.props is not None
+        node.props[key] = child
+        return child
+
+    def _array(self, node: _Node, arr: list[Any]) -> None:
+        node.types |= _ARR
+        if not arr:
+            return
+        items = node.items
+        if items is None:
+            if node.depth >= self._max_depth:
+                raise _Located(f"nested deeper than max_depth={self._max_depth}", ["0"])
+            items = node.items = _Node(node.name, node.depth + 1, self._max_enum)
+        value: Any = None
+        try:
+            for value in arr:
+                kind = type(value)
+                if kind is dict:
+                    self._object(items, value)
+                elif kind is str:
+                    handler = items.handler
+                    if handler is not None and value != items.last:
+                        handler(items, value)
+                elif kind is list:
+                    self._array(items, value)
+                else:
+                    self._visit(items, value)
+        except _Located as err:
+            err.parts.append(str(_index_of(arr, value)))
+            raise
+
+    def _unusual(self, node: _Node, value: object) -> None:
+        """Placeholders, subclasses of JSON types, and values that are not JSON at all."""
+        if isinstance(value, Placeholder):
+            kind = value.dynamic_kind or (_QUOTED if value.quoted else _UNQUOTED)
+            if node.placeholders is None:
+                node.placeholders = set()
+            node.placeholders.add(kind)
+        elif isinstance(value, bool):
+            node.types |= _BOOL
+        elif isinstance(value, int):
+            node.types |= _INT
+        elif isinstance(value, float):
+            node.types |= _NUM
+        elif isinstance(value, str):
+            node.types |= _STR
+            if node.handler is not None:
+                node.handler(node, str(value))
+        elif isinstance(value, dict):
+            self._object(node, value)
+        elif isinstance(value, list):
+            self._array(node, value)
+        else:
+            raise _Located(f"{type(value).__name__} is not a JSON value", [])
+
+    # -- building the schema: one frame per nesting level too ---------------------------
+
+    def _emit(self, node: _Node) -> dict[str, Any]:
+        types = node.types | (_OBJ if node.objects else 0)
+        if not types:
+            return _placeholder_schema(node.placeholders or set())
+        schema: dict[str, Any] = {"type": _type_names(types)}
+        if types & _STR:
+            _string_keywords(node, schema, only_strings=types == _STR)
+        if types & _ARR and node.items is not None:
+            schema["items"] = self._emit(node.items)
+        if types & _OBJ:
+            props = node.props or {}
+            names = sorted(props)
+            if names:
+                properties: dict[str, Any] = {}
+                for name in names:
+                    properties[name] = self._emit(props[name])
+                schema["properties"] = properties
+            required = self._required(node, names)
+            if required:
+                schema["required"] = required
+            if self._options.strictness == "strict":
+                schema["additionalProperties"] = False
+        return schema
+
+    def _required(self, node: _Node, names: list[str]) -> list[str]:
+        policy = self._options.required
+        if policy == "all":
+            return names
+        if policy == "observed":
+            props = node.props or {}
+            return [name for name in names if props[name].count == node.objects]
+        return []
+
+
+def _string_keywords(node: _Node, schema: dict[str, Any], *, only_strings: bool) -> None:
+    mask = node.mask
+    for bit, name in FORMAT_NAMES.items():
+        if mask & bit:
+            schema["format"] = name
+            return
+    if mask & _DIGITS:
+        low, high = node.min_len, node.max_len
+        schema["pattern"] = f"^[0-9]{{{low}}}$" if low == high else f"^[0-9]{{{low},{high}}}$"
+    elif mask & _ENUM_BITS and only_strings and node.values:
+        schema["enum"] = sorted(node.values)
+
+
+def _type_names(types: int) -> str | list[str]:
+    if types & _INT and types & _NUM:
+        types &= ~_INT  # every integer is a number
+    names = [name for bit, name in _TYPE_NAMES if types & bit]
+    return names[0] if len(names) == 1 else names
+
+
+def _placeholder_schema(kinds: set[str]) -> dict[str, Any]:
+    """The schema of a position where only placeholders were seen."""
+    types = 0
+    formats = set()
+    plain_string = False
+    for kind in kinds:
+        if kind in _FORMAT_KINDS:
+            types |= _STR
+            formats.add(kind)
+        elif kind in _TYPE_KINDS:
+            types |= _TYPE_KINDS[kind]
+        elif kind == _UNQUOTED:
+            types |= _BOOL | _NUM | _STR
+            plain_string = True
+        else:  # quoted, with no known meaning
+            types |= _STR
+            plain_string = True
+    schema: dict[str, Any] = {"type": _type_names(types)}
+    if len(formats) == 1 and not plain_string:
+        schema["format"] = formats.pop()
+    return schema
+
+
+def infer_schema(
+    samples: Iterable[object], options: InferenceOptions = _DEFAULT_OPTIONS
+) -> dict[str, Any]:
+    """Infer one draft 2020-12 schema from ``samples``, each one example.
+
+    Args:
+        samples: JSON values, in which :class:`Placeholder` objects may stand for
+            ``{{variable}}`` slots.
+        options: the inference policies; see :class:`InferenceOptions`.
+
+    Returns:
+        The schema, as plain JSON-serialisable dicts and lists (``{}`` for no samples).
+
+    Raises:
+        ContractError: a sample is nested deeper than ``options.max_depth`` or is not JSON.
+    """
+    builder = SchemaBuilder(options)
+    for sample in samples:
+        builder.add(sample)
+    return builder.to_schema()

@@ -1,0 +1,188 @@
+"""The contract model: what an operation promises, as inferred from its documentation.
+
+Why it exists: the generators, the checks, the mock and the plugin all need the same facts
+(the request's shape and auth, each documented response's schema, each documented error's code,
+placement and trigger) whether they come from a collection just loaded or from a committed
+``contracts/`` directory. These frozen classes are that one shape; ``_files`` writes and reads
+them, ``_build`` infers them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
+
+__all__ = [
+    "AuthContract",
+    "ContractSet",
+    "Envelope",
+    "ErrorEntry",
+    "ExampleExchange",
+    "OperationContract",
+    "Parameter",
+    "RequestContract",
+    "ResponseContract",
+    "Trigger",
+]
+
+
+@dataclass(frozen=True)
+class AuthContract:
+    """How a request must carry credentials.
+
+    Attributes:
+        type: Postman's auth type (``bearer``, ``basic``, ``apikey``, ``oauth2``... or ``noauth``).
+        location: ``header``, ``query`` or ``none``.
+        name: the header or query parameter name (``Authorization``, ``X-API-Key``).
+        scheme: the HTTP auth scheme (``Bearer``, ``Basic``), or ``""``.
+        token_variable: the variable that holds the credential (``access-token``), or ``""``.
+    """
+
+    type: str
+    location: str = "none"
+    name: str = ""
+    scheme: str = ""
+    token_variable: str = ""
+
+    @property
+    def required(self) -> bool:
+        """Whether requests must carry credentials at all."""
+        return self.location != "none"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path or query parameter with its inferred schema."""
+
+    name: str
+    location: str  # "path" or "query"
+    required: bool
+    schema: dict[str, Any] = field(hash=False)
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestContract:
+    """What a valid request looks like.
+
+    Attributes:
+        method: the documented method.
+        host: the host template (``{{api-domain}}``), matched loosely.
+        path: the path template with ``{name}`` parameters.
+        parameters: path and query parameters.
+        headers: required headers and their values (``Content-Type``).
+        content_type: the body's media type, or ``None`` without a body.
+        body_mode: Postman's body mode.
+        schema: the JSON Schema of a JSON body, or ``None``.
+        auth: how credentials are carried.
+    """
+
+    method: str
+    host: str
+    path: str
+    parameters: tuple[Parameter, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict, hash=False)
+    content_type: str | None = None
+    body_mode: str = "none"
+    schema: dict[str, Any] | None = field(default=None, hash=False)
+    auth: AuthContract = AuthContract("noauth")
+
+
+@dataclass(frozen=True)
+class ResponseContract:
+    """A documented response: one saved example, and the schema of its status group."""
+
+    example: str
+    status: int | None
+    content_type: str
+    success: bool
+    schema: dict[str, Any] | None = field(default=None, hash=False)
+    schema_file: str | None = None
+
+
+@dataclass(frozen=True)
+class ExampleExchange:
+    """A saved example as a request to replay and the response it documents (secrets removed)."""
+
+    name: str
+    method: str
+    path: str
+    query: tuple[tuple[str, str | None], ...]
+    headers: tuple[tuple[str, str], ...]
+    body: Any  # JSON value, text, or None
+    body_is_json: bool
+    status: int | None
+    response_headers: tuple[tuple[str, str], ...]
+    response_body: Any
+    response_is_json: bool
+
+
+@dataclass(frozen=True)
+class OperationContract:
+    """Everything documented about one operation."""
+
+    id: str
+    name: str
+    folder: tuple[str, ...]
+    description: str
+    request: RequestContract
+    responses: tuple[ResponseContract, ...]
+    errors: tuple[ErrorEntry, ...]
+    examples: tuple[ExampleExchange, ...]
+
+    @property
+    def item_path(self) -> str:
+        """The Postman item path, ``Folder / Item``."""
+        return " / ".join((*self.folder, self.name))
+
+    @property
+    def success(self) -> ResponseContract | None:
+        """The first documented success response."""
+        return next((r for r in self.responses if r.success), None)
+
+    def response(self, example: str) -> ResponseContract:
+        """The response documented by the example called ``example``."""
+        for r in self.responses:
+            if r.example == example:
+                return r
+        raise KeyError(f"{self.id} has no example {example!r}")
+
+    def error(self, kind: str) -> ErrorEntry | None:
+        """The first documented error whose trigger is of ``kind``."""
+        return next((e for e in self.errors if e.trigger.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class ContractSet:
+    """The contracts of a whole collection."""
+
+    name: str
+    operations: tuple[OperationContract, ...]
+    envelope: Envelope | None
+    options: dict[str, str] = field(default_factory=dict, hash=False)
+    secrets: frozenset[str] = frozenset()
+
+    def operation(self, operation_id: str) -> OperationContract:
+        """The operation with that id; ``KeyError`` lists the ids there are."""
+        for op in self.operations:
+            if op.id == operation_id:
+                return op
+        known = ", ".join(op.id for op in self.operations)
+        raise KeyError(f"no operation {operation_id!r}; the contracts have: {known}")
+
+    def collection_error(self, kind: str, auth_type: str | None = None) -> ErrorEntry | None:
+        """A documented error of ``kind`` anywhere in the collection (collection-wide errors).
+
+        Zoho documents AUTHENTICATION_FAILURE and INVALID_REQUEST_METHOD on one item only, yet
+        every item with the same auth answers them alike: an error documented on one operation
+        applies to the others unless they document their own.
+        """
+        for op in self.operations:
+            if auth_type is not None and op.request.auth.type != auth_type:
+                continue
+            entry = op.error(kind)
+            if entry is not None:
+                return entry
+        return None

@@ -1,0 +1,183 @@
+"""Export contracts as an OpenAPI 3.1 document.
+
+Why it exists: so that tools that read only OpenAPI (schemathesis, Prism, code generators) can
+use what the Postman documentation says. OpenAPI 3.1 takes JSON Schema 2020-12 as it is, so
+the schemas are the same ones we commit. Postman's ``{{host}}`` templates become server
+variables; ``{{x}}`` and ``:x`` path segments become path parameters. Two Postman items with
+the same method and path (OpenAPI allows only one) are merged: the first keeps its operation,
+the others are named under ``x-postman-items``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from postman_contracts.collection import Redactor
+from postman_contracts.contracts._model import AuthContract, ContractSet, OperationContract
+
+__all__ = ["to_openapi"]
+
+_SLOT = re.compile(r"\{\{([^{}]+)\}\}")
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _param_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "param"
+
+
+def _path(template: str) -> tuple[str, list[str]]:
+    """OpenAPI path and the names of the parameters it has."""
+    names: list[str] = []
+
+    def slot(match: re.Match[str]) -> str:
+        name = _param_name(match.group(1))
+        names.append(name)
+        return "{" + name + "}"
+
+    path = _SLOT.sub(slot, template)
+    names += [m for m in re.findall(r"\{([^{}]+)\}", path) if m not in names]
+    return path or "/", names
+
+
+def _security(auth: AuthContract) -> tuple[str, dict[str, Any]] | None:
+    if auth.type in ("bearer", "oauth2") and auth.location == "header":
+        return "bearerAuth", {"type": "http", "scheme": "bearer"}
+    if auth.type == "basic":
+        return "basicAuth", {"type": "http", "scheme": "basic"}
+    if auth.type == "digest":
+        return "digestAuth", {"type": "http", "scheme": "digest"}
+    if auth.location in ("header", "query") and auth.name:
+        name = f"{auth.type}_{auth.location}_{_param_name(auth.name)}"
+        return name, {"type": "apiKey", "in": auth.location, "name": auth.name}
+    return None
+
+
+def _clean(schema: dict[str, Any] | None) -> dict[str, Any]:
+    if schema is None:
+        return {}
+    return {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
+
+
+def _operation(op: OperationContract, names: list[str], schemes: dict[str, Any]) -> dict[str, Any]:
+    req = op.request
+    doc: dict[str, Any] = {"operationId": op.id, "summary": op.name}
+    if op.description:
+        doc["description"] = op.description
+    if op.folder:
+        doc["tags"] = [" / ".join(op.folder)]
+    declared = {p.name for p in req.parameters if p.location == "path"}
+    params = [
+        {
+            "name": _param_name(p.name),
+            "in": p.location,
+            "required": p.location == "path" or p.required,
+            "schema": p.schema,
+            **({"example": p.example} if p.example is not None else {}),
+        }
+        for p in req.parameters
+        if p.location == "query" or _param_name(p.name) in names
+    ]
+    params += [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+        for n in names
+        if n not in {_param_name(d) for d in declared}
+    ]
+    if params:
+        doc["parameters"] = params
+    if req.schema is not None or req.content_type:
+        media: dict[str, Any] = {"schema": _clean(req.schema)}
+        if req.schema and req.schema.get("examples"):
+            media["example"] = req.schema["examples"][0]
+        doc["requestBody"] = {
+            "required": True,
+            "content": {req.content_type or "application/json": media},
+        }
+    doc["responses"] = _responses(op)
+    security = _security(req.auth)
+    if security is not None:
+        schemes[security[0]] = security[1]
+        doc["security"] = [{security[0]: []}]
+    elif req.auth.type == "noauth":
+        doc["security"] = []
+    return doc
+
+
+def _responses(op: OperationContract) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    examples = {x.name: x for x in op.examples}
+    for r in op.responses:
+        key = str(r.status) if r.status is not None else "default"
+        entry = out.setdefault(key, {"description": ""})
+        entry["description"] = ", ".join(filter(None, [entry["description"], r.example]))
+        x = examples.get(r.example)
+        if r.schema is None and not r.content_type:
+            continue
+        media = entry.setdefault("content", {}).setdefault(r.content_type or "application/json", {})
+        if r.schema is not None:
+            media["schema"] = _clean(r.schema)
+        if x is not None and x.response_body not in (None, ""):
+            media.setdefault("examples", {})[r.example] = {"value": x.response_body}
+    return out or {"default": {"description": "no documented response"}}
+
+
+def to_openapi(
+    contracts: ContractSet, *, servers: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """An OpenAPI 3.1 document of ``contracts``.
+
+    Args:
+        contracts: the contracts to export.
+        servers: variable values (e.g. ``{"api-domain": "https://www.zohoapis.com"}``) used
+            as defaults of server variables; secret values are never used.
+    """
+    redact = Redactor(contracts.secrets)
+    values = {k: v for k, v in (servers or {}).items() if not redact or redact(v) == v}
+    paths: dict[str, dict[str, Any]] = {}
+    schemes: dict[str, Any] = {}
+    hosts: list[str] = []
+    for op in contracts.operations:
+        method = op.request.method.lower()
+        path, names = _path(op.request.path)
+        item = paths.setdefault(path, {})
+        if op.request.host and op.request.host not in hosts:
+            hosts.append(op.request.host)
+        if method not in _HTTP_METHODS:
+            item.setdefault("x-postman-other-methods", []).append(
+                {"method": op.request.method, "operationId": op.id}
+            )
+        elif method in item:
+            item[method].setdefault("x-postman-items", []).append(op.id)
+        else:
+            item[method] = _operation(op, names, schemes)
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": contracts.name or "API",
+            "version": "1.0.0",
+            "description": "Generated by postman-contracts from a Postman collection.",
+        },
+        "servers": [_server(h, values) for h in hosts] or [{"url": "/"}],
+        "paths": paths,
+    }
+    if schemes:
+        doc["components"] = {"securitySchemes": schemes}
+    return doc
+
+
+def _server(host: str, values: Mapping[str, str]) -> dict[str, Any]:
+    variables = {}
+
+    def slot(match: re.Match[str]) -> str:
+        name = _param_name(match.group(1))
+        variables[name] = {"default": values.get(match.group(1)) or "http://localhost"}
+        return "{" + name + "}"
+
+    url = _SLOT.sub(slot, host)
+    if not variables and "://" not in url:
+        url = "https://" + url
+    server: dict[str, Any] = {"url": url}
+    if variables:
+        server["variables"] = variables
+    return server

@@ -1,0 +1,353 @@
+"""Match a request to an operation, and say every way it breaks the request contract.
+
+Why it exists: the mock must answer a request the way the documentation says the real API
+would, and the client-side fixture must tell an SDK author what their client sent wrong. Both
+need the same two answers: *which operation is this* (or, if none, which were closest and why
+not), and *what is wrong with it*, each problem labelled with the trigger kind of the error
+catalog (``missing_required``, ``unknown_field``, ``empty_object``, ``value_changed``,
+``type_changed``, ``auth``, ``method``) so it maps to a documented error.
+
+Unknown fields count as problems even where a schema leaves ``additionalProperties`` open:
+the documentation shows which fields exist, and APIs such as Zoho reject the others.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from postman_contracts.contracts._catalog import ErrorEntry, Trigger
+from postman_contracts.contracts._checks import Checker, json_path
+from postman_contracts.contracts._exchange import HttpRequest
+from postman_contracts.contracts._model import ContractSet, OperationContract
+
+__all__ = ["Issue", "RouteMatch", "match_route", "request_issues", "unsafe_url"]
+
+_SLOT = re.compile(r"^\{[^{}]*\}$|\{\{[^{}]+\}\}")
+_VALUE_KEYWORDS = frozenset(
+    {
+        "enum",
+        "const",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "minLength",
+        "maxLength",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem with a request.
+
+    Attributes:
+        kind: a trigger kind (``missing_required``...) or ``malformed`` (not JSON, wrong
+            Content-Type, not UTF-8, too large).
+        pointer: a JSON pointer into the body, or ``""``.
+        message: what is wrong, for people.
+    """
+
+    kind: str
+    pointer: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    """Where a request was routed: an operation, or the closest ones and why not."""
+
+    operation: OperationContract | None
+    method_allowed: bool
+    closest: tuple[tuple[str, str], ...] = ()  # (operation id, reason)
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def _path_matches(template: str, path: str) -> bool:
+    t, p = _segments(template), _segments(path)
+    return len(t) == len(p) and all(_SLOT.search(a) or a == b for a, b in zip(t, p, strict=True))
+
+
+def _why_not(op: OperationContract, method: str, path: str) -> tuple[int, str]:
+    t, p = _segments(op.request.path), _segments(path)
+    if _path_matches(op.request.path, path):
+        return 0, f"method {method} is not {op.request.method}"
+    common = 0
+    for a, b in zip(t, p, strict=False):
+        if not (_SLOT.search(a) or a == b):
+            break
+        common += 1
+    if len(t) != len(p):
+        return 100 - common, f"path has {len(p)} segments, {op.request.path} has {len(t)}"
+    mismatch = next(a for a, b in zip(t, p, strict=True) if not (_SLOT.search(a) or a == b))
+    return 50 - common, f"segment {p[t.index(mismatch)]!r} is not {mismatch!r} in {op.request.path}"
+
+
+def match_route(contracts: ContractSet, method: str, path: str, *, closest: int = 3) -> RouteMatch:
+    """Route ``method path`` to an operation; host templates (``{{api-domain}}``) match any host."""
+    on_path = [op for op in contracts.operations if _path_matches(op.request.path, path)]
+    for op in on_path:
+        if op.request.method == method.upper():
+            return RouteMatch(op, True)
+    if on_path:
+        return RouteMatch(on_path[0], False)
+    ranked = sorted((*_why_not(op, method, path), op.id) for op in contracts.operations)
+    return RouteMatch(None, False, tuple((op_id, why) for _, why, op_id in ranked[:closest]))
+
+
+def _escape(key: str | int) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _pointer(parts: Any) -> str:
+    return "".join("/" + _escape(p) for p in parts)
+
+
+def unsafe_url(value: str) -> str | None:
+    """Why a callback URL is unsafe to call (SSRF), or ``None``: not https, credentials in the
+    URL, or a host that is loopback, private, link-local (cloud metadata) or reserved."""
+    try:
+        parts = urlsplit(value.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return "not a URL"
+    if parts.scheme.lower() != "https":
+        return f"scheme {parts.scheme or '(none)'!r} is not https"
+    if parts.username is not None or "@" in parts.netloc:
+        return "credentials (userinfo) in the URL"
+    if not host:
+        return "no host"
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
+        ".localhost"
+    ):
+        return "host is loopback"
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+    if (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    ):
+        return f"host {host} is not a public address"
+    return None
+
+
+def _value_rule(trigger: Trigger) -> Any:
+    """A predicate over a value, derived from a documented ``value_changed`` trigger."""
+    good, bad = trigger.detail.get("from"), trigger.detail.get("to")
+    if isinstance(good, str) and isinstance(bad, str) and unsafe_url(bad) and not unsafe_url(good):
+        return lambda v: isinstance(v, str) and unsafe_url(v) is not None
+    return lambda v: v == bad
+
+
+def _walk_unknown(schema: Any, value: Any, parts: list[Any], out: list[Issue]) -> None:
+    """Unknown fields and emptied objects, against the properties the documentation shows."""
+    stack = [(schema, value, parts)]
+    while stack:
+        s, v, p = stack.pop()
+        if not isinstance(s, dict):
+            continue
+        if isinstance(v, dict):
+            props = s.get("properties")
+            if isinstance(props, dict) and props:
+                if not v and s.get("required"):
+                    out.append(
+                        Issue("empty_object", _pointer(p), f"empty object at {json_path(p)}")
+                    )
+                    continue
+                for key in sorted(set(v) - set(props)):
+                    out.append(
+                        Issue(
+                            "unknown_field",
+                            _pointer([*p, key]),
+                            f"unknown property {key!r} at {json_path(p)}",
+                        )
+                    )
+                stack.extend((props[k], v[k], [*p, k]) for k in v if k in props)
+        elif isinstance(v, list) and isinstance(s.get("items"), dict):
+            stack.extend((s["items"], item, [*p, i]) for i, item in enumerate(v))
+
+
+def _auth_issue(op: OperationContract, request: HttpRequest) -> Issue | None:
+    auth = op.request.auth
+    if not auth.required:
+        return None
+    if auth.location == "query":
+        present = any(
+            k == auth.name and v for k, v in parse_qsl(request.query, keep_blank_values=True)
+        )
+    else:
+        value = (request.header(auth.name) or "").strip()
+        present = bool(value) and (
+            not auth.scheme
+            or (
+                value.lower().startswith(auth.scheme.lower() + " ")
+                and bool(value[len(auth.scheme) + 1 :].strip())
+            )
+        )
+    if present:
+        return None
+    how = f"{auth.name}: {auth.scheme} ..." if auth.scheme else f"{auth.name} ({auth.location})"
+    return Issue("auth", "", f"no credentials: expected {how}")
+
+
+def parse_body(
+    op: OperationContract, request: HttpRequest, *, max_bytes: int
+) -> tuple[Any, Issue | None]:
+    """The request's JSON body, or the reason it cannot be read."""
+    if op.request.schema is None:
+        return None, None
+    if len(request.body) > max_bytes:
+        return None, Issue(
+            "malformed",
+            "",
+            f"body of {len(request.body):,} bytes is over the limit of {max_bytes:,}",
+        )
+    content_type = (request.header("Content-Type") or "").split(";")[0].strip().lower()
+    if content_type and "json" not in content_type:
+        return None, Issue("malformed", "", f"Content-Type {content_type!r} is not JSON")
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, Issue("malformed", "", "body is not UTF-8")
+    if not text.strip():
+        return None, Issue("missing_required", "", "no request body")
+    try:
+        return json.loads(text), None
+    except (ValueError, RecursionError):
+        return None, Issue("malformed", "", "body is not valid JSON")
+
+
+def request_issues(
+    checker: Checker,
+    op: OperationContract,
+    request: HttpRequest,
+    *,
+    max_bytes: int = 10 * 1024 * 1024,
+) -> list[Issue]:
+    """Every way ``request`` breaks ``op``'s request contract, most specific first."""
+    issues: list[Issue] = []
+    auth = _auth_issue(op, request)
+    if auth is not None:
+        issues.append(auth)
+    body, problem = parse_body(op, request, max_bytes=max_bytes)
+    if problem is not None:
+        return [*issues, problem]
+    if op.request.schema is None:
+        return issues
+    _walk_unknown(op.request.schema, body, [], issues)
+    for error in checker.validator(op.request.schema).iter_errors(body):
+        parts = list(error.absolute_path)
+        if error.validator == "required":
+            missing = [
+                k
+                for k in error.validator_value
+                if isinstance(error.instance, dict) and k not in error.instance
+            ]
+            if not any(i.kind == "empty_object" and i.pointer == _pointer(parts) for i in issues):
+                issues += [
+                    Issue(
+                        "missing_required",
+                        _pointer([*parts, k]),
+                        f"missing required property {k!r}",
+                    )
+                    for k in missing
+                ]
+        elif error.validator == "type":
+            issues.append(
+                Issue("type_changed", _pointer(parts), f"{json_path(parts)}: {error.message}")
+            )
+        elif error.validator in _VALUE_KEYWORDS or error.validator != "additionalProperties":
+            issues.append(
+                Issue("value_changed", _pointer(parts), f"{json_path(parts)}: {error.message}")
+            )
+    for entry in op.errors:
+        if entry.trigger.kind == "value_changed" and entry.trigger.pointer:
+            value = _resolve(body, entry.trigger.pointer)
+            documented = value is not _MISSING and _value_rule(entry.trigger)(value)
+            if documented and not any(i.pointer == entry.trigger.pointer for i in issues):
+                issues.append(
+                    Issue(
+                        "value_changed",
+                        entry.trigger.pointer,
+                        f"{entry.trigger.path}: {value!r} is documented to fail ({entry.code})",
+                    )
+                )
+    return issues
+
+
+_MISSING = object()
+
+
+def _resolve(value: Any, pointer: str) -> Any:
+    for raw in pointer.split("/")[1:]:
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return _MISSING
+    return value
+
+
+def _generic(pointer: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/*", pointer)
+
+
+_SIMILAR = {
+    "type_changed": ("value_changed", "unknown_field", "empty_object", "missing_required"),
+    "value_changed": ("type_changed", "unknown_field", "empty_object", "missing_required"),
+    "unknown_field": ("empty_object", "value_changed", "type_changed", "missing_required"),
+    "empty_object": ("missing_required", "unknown_field", "value_changed", "type_changed"),
+    "missing_required": ("empty_object", "unknown_field", "value_changed", "type_changed"),
+    "malformed": (
+        "value_changed",
+        "type_changed",
+        "unknown_field",
+        "missing_required",
+        "empty_object",
+    ),
+}
+
+
+def documented_error(
+    contracts: ContractSet, op: OperationContract, issue: Issue
+) -> ErrorEntry | None:
+    """The documented error a real server would answer ``issue`` with: the same trigger at the
+    same place, else the same kind, else (for auth and method) the collection-wide one, else
+    the closest kind."""
+    same = [e for e in op.errors if e.trigger.kind == issue.kind]
+    for e in same:
+        if _generic(e.trigger.pointer) == _generic(issue.pointer):
+            return e
+    if same:
+        return same[0]
+    if issue.kind in ("auth", "method"):
+        return contracts.collection_error(
+            issue.kind, op.request.auth.type
+        ) or contracts.collection_error(issue.kind)
+    for kind in _SIMILAR.get(issue.kind, ()):
+        for e in op.errors:
+            if e.trigger.kind == kind:
+                return e
+    return None

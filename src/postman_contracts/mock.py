@@ -1,0 +1,297 @@
+"""A mock server that answers the way a collection documents.
+
+Why it exists: it is the embedded default of ``postman-contracts verify`` and the reference
+server the plugin's own tests run against, so it must be *right*: a request that matches the
+success contract gets the documented success example; a request that matches a documented
+trigger gets that error example (missing ``ids`` → MANDATORY_NOT_FOUND in ``data[]`` under
+200, ``COPY`` → INVALID_REQUEST_METHOD, no credentials → AUTHENTICATION_FAILURE, an ``http``
+callback URL → INVALID_CALLBACK_URL); any other invalid request gets the documented envelope
+with the closest documented code, never a 5xx and never a success. It is plain WSGI, served by
+a threaded stdlib server by default, and never makes an outbound request.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from postman_contracts.collection import Redactor
+from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
+from postman_contracts.contracts._checks import Checker
+from postman_contracts.contracts._exchange import HttpRequest
+from postman_contracts.contracts._requests import (
+    Issue,
+    documented_error,
+    match_route,
+    request_issues,
+)
+
+__all__ = ["MockApp", "MockServer", "serve"]
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
+}
+_ISSUE_ORDER = (
+    "auth",
+    "malformed",
+    "empty_object",
+    "unknown_field",
+    "missing_required",
+    "type_changed",
+    "value_changed",
+)
+
+log = logging.getLogger("postman_contracts.mock")
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    body: bytes
+    content_type: str
+    note: str
+
+
+class MockApp:
+    """The WSGI application.
+
+    Args:
+        contracts: what to serve.
+        max_body: the largest request body read, in bytes; larger ones get a documented error.
+        logger: called with one line per request (secrets redacted); default: the
+            ``postman_contracts.mock`` logger at INFO.
+    """
+
+    def __init__(
+        self,
+        contracts: ContractSet,
+        *,
+        max_body: int = 1024 * 1024,
+        logger: Callable[[str], None] | None = None,
+    ) -> None:
+        self.contracts = contracts
+        self.max_body = max_body
+        self.checker = Checker(contracts)
+        self.redact = Redactor(contracts.secrets)
+        self.logger = logger or log.info
+        self._template = self._error_template()
+
+    # -- WSGI ---------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer one request."""
+        request, too_large = self._read(environ)
+        try:
+            reply = self.answer(request, too_large=too_large)
+        except Exception as err:  # noqa: BLE001 -- the one boundary: input must never crash the mock
+            reply = self._synthetic(
+                400, "INVALID_REQUEST", f"the request could not be processed ({type(err).__name__})"
+            )
+        self.logger(self.redact(f"{request.method} {request.path} -> {reply.status} {reply.note}"))
+        headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]
+        start_response(f"{reply.status} {_REASONS.get(reply.status, 'Status')}", headers)
+        return [reply.body]
+
+    def _read(self, environ: dict[str, Any]) -> tuple[HttpRequest, bool]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        stream = environ.get("wsgi.input")
+        body = (
+            stream.read(min(length, self.max_body + 1))
+            if stream is not None and length > 0
+            else b""
+        )
+        headers = [
+            (k[5:].replace("_", "-").title(), v)
+            for k, v in environ.items()
+            if k.startswith("HTTP_")
+        ]
+        if environ.get("CONTENT_TYPE"):
+            headers.append(("Content-Type", environ["CONTENT_TYPE"]))
+        query = environ.get("QUERY_STRING", "")
+        path = environ.get("PATH_INFO", "/") or "/"
+        url = f"http://{environ.get('HTTP_HOST', 'mock')}{path}" + (f"?{query}" if query else "")
+        request = HttpRequest(
+            environ.get("REQUEST_METHOD", "GET").upper(), url, tuple(headers), body
+        )
+        return request, length > self.max_body
+
+    # -- behaviour ----------------------------------------------------------------------------
+
+    def answer(self, request: HttpRequest, *, too_large: bool = False) -> _Reply:
+        """The documented answer to ``request``."""
+        route = match_route(self.contracts, request.method, request.path)
+        op = route.operation
+        if op is None:
+            closest = [{"operation": op_id, "why": why} for op_id, why in route.closest]
+            return self._synthetic(
+                404,
+                "NOT_FOUND",
+                f"no documented operation matches {request.method} {request.path}",
+                {"closest": closest},
+            )
+        if not route.method_allowed:
+            return self._issue(
+                op, Issue("method", "", f"method {request.method} is not documented"), 405
+            )
+        if too_large:
+            return self._issue(
+                op, Issue("malformed", "", f"body over the limit of {self.max_body:,} bytes"), 413
+            )
+        issues = request_issues(self.checker, op, request, max_bytes=self.max_body)
+        if issues:
+            rank = {k: i for i, k in enumerate(_ISSUE_ORDER)}
+            return self._issue(op, min(issues, key=lambda i: rank.get(i.kind, 99)))
+        success = op.success
+        if success is None:
+            return _Reply(
+                204 if not op.responses else (op.responses[0].status or 200),
+                b"",
+                "application/json",
+                "no success documented",
+            )
+        return self._example(op, success.example, "success")
+
+    def _example(self, op: OperationContract, name: str, note: str) -> _Reply:
+        x = next(x for x in op.examples if x.name == name)
+        content_type = next(
+            (v for k, v in x.response_headers if k.lower() == "content-type"), "application/json"
+        )
+        if x.response_is_json:
+            body = json.dumps(x.response_body, ensure_ascii=False).encode("utf-8")
+        else:
+            body = str(x.response_body or "").encode("utf-8")
+        return _Reply(x.status or 200, body, content_type, f"{op.id}::{name} ({note})")
+
+    def _issue(self, op: OperationContract, issue: Issue, fallback_status: int = 400) -> _Reply:
+        entry: ErrorEntry | None = documented_error(self.contracts, op, issue)
+        if entry is not None:
+            owner = next((o for o in self.contracts.operations if entry in o.errors), op)
+            return self._example(owner, entry.example, issue.message)
+        status = 401 if issue.kind == "auth" else fallback_status
+        code = {"auth": "UNAUTHORIZED", "method": "METHOD_NOT_ALLOWED"}.get(
+            issue.kind, "INVALID_REQUEST"
+        )
+        return self._synthetic(status, code, issue.message)
+
+    def _error_template(self) -> dict[str, Any] | None:
+        """A documented top-level error body, to shape undocumented errors like documented ones."""
+        for op in self.contracts.operations:
+            for e in op.errors:
+                if e.placement == "top":
+                    x = next((x for x in op.examples if x.name == e.example), None)
+                    if x is not None and isinstance(x.response_body, dict):
+                        return x.response_body
+        return None
+
+    def _synthetic(
+        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+    ) -> _Reply:
+        env = self.contracts.envelope
+        if env is not None and env.code_key and self._template is not None:
+            body: dict[str, Any] = copy.deepcopy(self._template)
+            body[env.code_key] = code
+            if env.message_key:
+                body[env.message_key] = message
+            if "details" in body:
+                body["details"] = details or {}
+            for key, value in list(body.items()):
+                if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+                    body[key] = status  # an HTTP status echoed in the body
+        else:
+            body = {"error": code, "message": message, **({"details": details} if details else {})}
+        return _Reply(
+            status, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json", code
+        )
+
+
+class _QuietHandler(WSGIRequestHandler):
+    timeout = 10  # a slow or stalled client cannot hold a thread for ever
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silenced: the app logs one redacted line per request itself."""
+
+    def get_stderr(self) -> Any:
+        return _Null()
+
+
+class _Null:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up or misbehaves is not the server's error."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, socket.timeout, TimeoutError)):
+            log.warning("error while serving %s: %r", client_address, exc)
+
+
+def serve(app: MockApp, host: str = "127.0.0.1", port: int = 0) -> WSGIServer:
+    """A threaded stdlib server for ``app`` (not started; call ``serve_forever``)."""
+    return make_server(host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
+
+
+class MockServer:
+    """The mock on a free loopback port, in a background thread; a context manager."""
+
+    def __init__(
+        self, contracts: ContractSet, *, host: str = "127.0.0.1", port: int = 0, **options: Any
+    ) -> None:
+        self.app = MockApp(contracts, **options)
+        self.server = serve(self.app, host, port)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, name="postman-contracts-mock", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321``."""
+        host, port = self.server.server_address[:2]
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
+
+    def start(self) -> MockServer:
+        """Start serving."""
+        self.thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

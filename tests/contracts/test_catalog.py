@@ -1,0 +1,126 @@
+"""The error catalog of the bundled collection: envelope, codes, placements and triggers."""
+
+from __future__ import annotations
+
+from postman_contracts.collection import load_collection
+from postman_contracts.contracts import build_contracts
+from postman_contracts.contracts._catalog import detect_envelope, pointer_to_path
+from tests.paths import BUNDLED
+
+
+def test_zoho_envelope_is_code_details_message_status() -> None:
+    envelope = detect_envelope(load_collection(BUNDLED).operations)
+    assert envelope is not None
+    assert (envelope.keys, envelope.code_key, envelope.status_key, envelope.message_key) == (
+        ("code", "details", "message", "status"),
+        "code",
+        "status",
+        "message",
+    )
+
+
+def _catalog() -> dict[str, list[tuple[object, ...]]]:
+    contracts = build_contracts(load_collection(BUNDLED))
+    return {
+        op.id: [
+            (e.code, e.status, e.placement, e.record_path, e.trigger.as_json()) for e in op.errors
+        ]
+        for op in contracts.operations
+    }
+
+
+def test_every_documented_error_has_exactly_its_trigger() -> None:
+    assert _catalog() == {
+        "leads": [
+            (
+                "INVALID_DATA",
+                200,
+                "record",
+                "data",
+                {"kind": "empty_object", "pointer": "/data/0", "path": "data[0]"},
+            ),
+            (
+                "INVALID_DATA",
+                200,
+                "record",
+                "data",
+                {
+                    "kind": "unknown_field",
+                    "pointer": "/data/0/No_of_Employees1",
+                    "path": "data[0].No_of_Employees1",
+                    "name": "No_of_Employees1",
+                },
+            ),
+            (
+                "MANDATORY_NOT_FOUND",
+                200,
+                "record",
+                "data",
+                {"kind": "missing_required", "pointer": "/ids", "path": "ids", "name": "ids"},
+            ),
+            ("INVALID_REQUEST_METHOD", 400, "top", None, {"kind": "method", "method": "COPY"}),
+            ("AUTHENTICATION_FAILURE", 401, "top", None, {"kind": "auth"}),
+            ("NOT_APPROVED", 200, "record", "data", {"kind": "state"}),
+            ("RECORD_LOCKED", 200, "record", "data", {"kind": "state"}),
+        ],
+        "bulk-write/create-bulk-write-job": [
+            (
+                "MISSING_REQUIRED_KEY",
+                400,
+                "top",
+                None,
+                {
+                    "kind": "missing_required",
+                    "pointer": "/resource/0/file_id",
+                    "path": "resource[0].file_id",
+                    "name": "file_id",
+                },
+            ),
+            (
+                "INVALID_CALLBACK_URL",
+                400,
+                "top",
+                None,
+                {
+                    "kind": "value_changed",
+                    "pointer": "/callback/url",
+                    "path": "callback.url",
+                    "from": "https://www.zoho.com/in/crm/",
+                    "to": "http://requestbin.fullcontact.com",
+                },
+            ),
+            (
+                "FILE_NOT_SUPPORTED",
+                400,
+                "top",
+                None,
+                {
+                    "kind": "value_changed",
+                    "pointer": "/resource/0/file_id",
+                    "path": "resource[0].file_id",
+                    "from": "4150868000005379001",
+                    "to": "415086800000537900",
+                },
+            ),
+        ],
+    }
+
+
+def test_error_messages_and_details_schemas_are_kept() -> None:
+    leads = build_contracts(load_collection(BUNDLED)).operation("leads")
+    locked = next(e for e in leads.errors if e.code == "RECORD_LOCKED")
+    assert locked.message == "cannot update record that is not approved yet"
+    assert locked.details_schema is not None
+    assert set(locked.details_schema["properties"]) == {"action", "id"}
+
+
+def test_successes_are_told_from_errors_by_the_record_status() -> None:
+    leads = build_contracts(load_collection(BUNDLED)).operation("leads")
+    assert [r.example for r in leads.responses if r.success] == ["SUCCESS RESPONSE"]
+    assert len(leads.errors) == 7
+
+
+def test_pointer_to_path() -> None:
+    assert pointer_to_path("/resource/0/file_id") == "resource[0].file_id"
+    assert pointer_to_path("/a~1b/c~0d") == "a/b.c~d"
+    assert pointer_to_path("") == ""

@@ -1,0 +1,137 @@
+"""Contract files: byte-stable, drift-checked, atomic, with overrides that survive regeneration."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postman_contracts.cli import main
+from postman_contracts.collection import load_collection
+from postman_contracts.contracts import build_contracts, load_contracts, merge_patch, render
+from tests.paths import BUNDLED, CORPUS_FILES, ROOT
+
+COMMITTED = ROOT / "contracts" / "zoho-crm"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_the_committed_contracts_are_up_to_date() -> None:
+    code, out, _ = run("generate", str(BUNDLED), "-o", str(COMMITTED), "--check")
+    assert (code, out) == (0, f"{COMMITTED} is up to date (2 operations)\n")
+
+
+def test_generate_twice_gives_identical_bytes_and_the_committed_ones(tmp_path: Path) -> None:
+    assert run("generate", str(BUNDLED), "-o", str(tmp_path / "a"))[0] == 0
+    assert run("generate", str(BUNDLED), "-o", str(tmp_path / "b"))[0] == 0
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b") == _tree(COMMITTED)
+
+
+def test_schema_files_are_sorted_indented_with_id_and_trailing_newline() -> None:
+    raw = (COMMITTED / "leads" / "request.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(raw)
+    assert raw.endswith("}\n") and not raw.endswith("\n\n")
+    assert raw == json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert schema["$id"] == "leads/request.schema.json"
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_index_has_the_documented_shape() -> None:
+    index = json.loads((COMMITTED / "index.json").read_text())
+    assert index["collection"] == "Zoho CRM"
+    op = index["operations"][1]
+    assert {"id", "name", "method", "url", "request", "responses", "errors"} <= set(op)
+    assert op["request"]["schema"] == "bulk-write/create-bulk-write-job/request.schema.json"
+    assert op["responses"][0] == {
+        "example": "SUCCESS RESPONSE",
+        "status": 201,
+        "content_type": "application/json",
+        "success": True,
+        "schema": "bulk-write/create-bulk-write-job/responses/201.schema.json",
+    }
+    assert {"example", "code", "status", "placement", "trigger"} <= set(op["errors"][0])
+    for rel in [op["request"]["schema"], *(r["schema"] for r in op["responses"])]:
+        assert (COMMITTED / rel).is_file()
+
+
+def test_check_reports_stale_contracts_and_exits_1(tmp_path: Path) -> None:
+    target = tmp_path / "c"
+    shutil.copytree(COMMITTED, target)
+    (target / "leads" / "request.schema.json").write_text("{}\n")
+    (target / "leads" / "extra.json").write_text("{}\n")
+    code, out, _ = run("generate", str(BUNDLED), "-o", str(target), "--check")
+    assert code == 1
+    assert (
+        "differs: leads/request.schema.json" in out
+        and "stale (no longer generated): leads/extra.json" in out
+    )
+    assert (
+        target / "leads" / "request.schema.json"
+    ).read_text() == "{}\n"  # --check writes nothing
+
+
+def test_contracts_directory_reads_back_to_the_same_contracts() -> None:
+    fresh = build_contracts(load_collection(BUNDLED))
+    assert render(load_contracts(COMMITTED)) == render(fresh)
+
+
+def test_overrides_survive_regeneration(tmp_path: Path) -> None:
+    target = tmp_path / "c"
+    assert run("generate", str(BUNDLED), "-o", str(target))[0] == 0
+    override = target / "overrides" / "leads.json"
+    override.parent.mkdir()
+    patch = {
+        "request": {"properties": {"ids": {"maxItems": 100, "description": "at most 100 ids"}}},
+        "responses": {"200": {"description": "mass update accepted"}},
+    }
+    override.write_text(json.dumps(patch))
+    before = override.read_bytes()
+    assert run("generate", str(BUNDLED), "-o", str(target))[0] == 0
+    request = json.loads((target / "leads" / "request.schema.json").read_text())
+    assert request["properties"]["ids"]["maxItems"] == 100
+    assert request["properties"]["ids"]["items"] == {"type": "string", "pattern": "^[0-9]{18}$"}
+    response = json.loads((target / "leads" / "responses" / "200.schema.json").read_text())
+    assert response["description"] == "mass update accepted"
+    assert override.read_bytes() == before
+    assert run("generate", str(BUNDLED), "-o", str(target), "--check")[0] == 0
+
+
+def test_a_bad_override_is_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "c"
+    (target / "overrides").mkdir(parents=True)
+    (target / "overrides" / "leads.json").write_text('{"requets": {}}')
+    code, _, err = run("generate", str(BUNDLED), "-o", str(target))
+    assert code == 2 and "overrides/leads.json" in err and "Traceback" not in err
+
+
+def test_merge_patch_follows_rfc_7396() -> None:
+    # RFC 7396, appendix A examples.
+    assert merge_patch({"a": "b"}, {"a": "c"}) == {"a": "c"}
+    assert merge_patch({"a": "b"}, {"a": None}) == {}
+    assert merge_patch({"a": [{"b": "c"}]}, {"a": [1]}) == {"a": [1]}
+    assert merge_patch({"e": None}, {"a": 1}) == {"e": None, "a": 1}
+    assert merge_patch({}, {"a": {"bb": {"ccc": None}}}) == {"a": {"bb": {}}}
+    assert merge_patch({"a": "foo"}, None) is None
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_corpus_contracts_generate_and_check(path: Path, tmp_path: Path) -> None:
+    assert run("generate", str(path), "-o", str(tmp_path / "c"))[0] == 0
+    assert run("generate", str(path), "-o", str(tmp_path / "c"), "--check")[0] == 0
+    index: dict[str, Any] = json.loads((tmp_path / "c" / "index.json").read_text())
+    assert len(index["operations"]) == len(load_collection(path).operations)
