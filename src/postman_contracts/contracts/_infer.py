@@ -459,6 +459,8 @@ class SchemaBuilder:
         """Placeholders, subclasses of JSON types, and values that are not JSON at all."""
         if isinstance(value, Placeholder):
             kind = value.dynamic_kind or (_QUOTED if value.quoted else _UNQUOTED)
+            if value.quoted and kind in _TYPE_KINDS:
+                kind = _QUOTED  # "{{$randomInt}}" in quotes is sent as a string
             if node.placeholders is None:
                 node.placeholders = set()
             node.placeholders.add(kind)
