@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -111,6 +112,43 @@ def _parser() -> _Parser:
     openapi.add_argument("collection", metavar="COLLECTION")
     openapi.add_argument("-o", "--output", required=True, metavar="FILE")
     _add_collection_options(openapi)
+
+    verify = sub.add_parser(
+        "verify", help="check a server (default: the embedded mock) against a collection"
+    )
+    verify.add_argument(
+        "collection",
+        metavar="COLLECTION",
+        nargs="?",
+        help="a collection or contracts directory (default: the bundled Zoho CRM collection)",
+    )
+    verify.add_argument(
+        "--base-url", metavar="URL", help="the server to check (default: start the embedded mock)"
+    )
+    verify.add_argument(
+        "--max-examples", type=int, default=25, metavar="N", help="generated requests per fuzz test"
+    )
+    verify.add_argument("--seed", type=int, default=None, help="the Hypothesis seed")
+    verify.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report")
+    _add_collection_options(verify)
+
+    mock = sub.add_parser("mock", help="serve a mock of the collection's documented behaviour")
+    mock.add_argument(
+        "collection",
+        metavar="COLLECTION",
+        nargs="?",
+        help="a collection or contracts directory (default: the bundled Zoho CRM collection)",
+    )
+    mock.add_argument("--host", default="127.0.0.1")
+    mock.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    mock.add_argument(
+        "--max-body",
+        type=int,
+        default=1024 * 1024,
+        metavar="BYTES",
+        help="largest request body read",
+    )
+    _add_collection_options(mock)
     return parser
 
 
@@ -241,7 +279,50 @@ def _openapi(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"inspect": _inspect, "generate": _generate, "diff": _diff, "openapi": _openapi}
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    from postman_contracts._verify import run_verify
+
+    return run_verify(
+        args.collection,
+        base_url=args.base_url,
+        max_examples=args.max_examples,
+        junitxml=args.junitxml,
+        env=args.env,
+        variables=dict(args.var),
+        seed=args.seed,
+        out=out,
+    )
+
+
+def _mock(args: argparse.Namespace, out: TextIO) -> int:
+    from postman_contracts._verify import bundled_collection
+    from postman_contracts.mock import MockApp, serve
+
+    contracts = open_contracts(
+        args.collection or bundled_collection(), environment=args.env, variables=dict(args.var)
+    )
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    server = serve(MockApp(contracts, max_body=args.max_body), args.host, args.port)
+    host, port = server.server_address[:2]
+    out.write(f"serving a mock of {contracts.name} on http://{host!s}:{port} (Ctrl-C to stop)\n")
+    out.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "inspect": _inspect,
+    "generate": _generate,
+    "diff": _diff,
+    "openapi": _openapi,
+    "verify": _verify,
+    "mock": _mock,
+}
 
 
 def main(

@@ -162,6 +162,18 @@ class MockApp:
                 op, Issue("malformed", "", f"body over the limit of {self.max_body:,} bytes"), 413
             )
         issues = request_issues(self.checker, op, request, max_bytes=self.max_body)
+        if len(route.candidates) > 1:  # several items document the same method and path
+            op, issues = min(
+                (
+                    (c, request_issues(self.checker, c, request, max_bytes=self.max_body))
+                    for c in route.candidates
+                ),
+                key=lambda pair: (
+                    len(pair[1]),
+                    not pair[0].request.auth.required,
+                    pair[0].success is None,
+                ),
+            )
         if issues:
             rank = {k: i for i, k in enumerate(_ISSUE_ORDER)}
             return self._issue(op, min(issues, key=lambda i: rank.get(i.kind, 99)))

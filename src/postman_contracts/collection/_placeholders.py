@@ -11,9 +11,13 @@ lists.
 from __future__ import annotations
 
 import re
+import secrets
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
-__all__ = ["DYNAMIC_VARIABLES", "Placeholder", "find_placeholders", "substitute"]
+__all__ = ["DYNAMIC_VARIABLES", "Placeholder", "dynamic_value", "find_placeholders", "substitute"]
 
 #: ``{{name}}``; Postman allows any characters but braces inside.
 PLACEHOLDER_RE = re.compile(r"\{\{([^{}]+?)\}\}")
@@ -89,3 +93,22 @@ def substitute(text: str, values: dict[str, str]) -> str:
         return values.get(match.group(1), match.group(0))
 
     return PLACEHOLDER_RE.sub(fill, text)
+
+
+def dynamic_value(name: str) -> str | None:
+    """A fresh value for a Postman dynamic variable (``$guid``...), as Postman would send it,
+    or ``None`` for a name that is not a dynamic variable this tool can fill."""
+    kind = DYNAMIC_VARIABLES.get(name)
+    now = datetime.now(timezone.utc)
+    values: dict[str | None, Callable[[], str]] = {
+        "uuid": lambda: str(uuid.uuid4()),
+        "unix-timestamp": lambda: str(int(now.timestamp())),
+        "date-time": lambda: now.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "integer": lambda: str(secrets.randbelow(1000)),
+        "email": lambda: f"user{secrets.randbelow(10_000)}@example.com",
+        "uri": lambda: "https://example.com/",
+        "ipv4": lambda: "203.0.113.7",
+        "boolean": lambda: secrets.choice(("true", "false")),
+    }
+    make = values.get(kind)
+    return make() if make is not None else None

@@ -115,6 +115,24 @@ def auth_contract(auth: Auth | None) -> AuthContract:
     return AuthContract(auth.type, "header", "Authorization", schemes.get(auth.type, ""), token)
 
 
+_KEY_HEADERS = ("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token")
+
+
+def header_auth(request: Request) -> AuthContract:
+    """Credentials a request carries in a header of its own, without a Postman auth block."""
+    value = request.header("Authorization")
+    if value:
+        scheme = value.split(" ", 1)[0] if " " in value.strip() else ""
+        kind = {"bearer": "bearer", "basic": "basic", "digest": "digest"}.get(
+            scheme.lower(), "header"
+        )
+        return AuthContract(kind, "header", "Authorization", scheme, _slot(value))
+    for h in request.enabled_headers:
+        if h.key.lower() in _KEY_HEADERS:
+            return AuthContract("apikey", "header", h.key, "", _slot(h.value))
+    return AuthContract("noauth")
+
+
 def _slot(value: str) -> str:
     names = find_placeholders(value)
     return names[0] if names else ""
@@ -184,7 +202,7 @@ class _Builder:
             content_type=headers.get("Content-Type"),
             body_mode=mode,
             schema=schema,
-            auth=auth_contract(op.auth),
+            auth=auth_contract(op.auth) if op.auth is not None else header_auth(op.request),
         )
 
     def parameters(self, op: Operation, good: list[Request]) -> tuple[Parameter, ...]:

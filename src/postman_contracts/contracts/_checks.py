@@ -46,7 +46,8 @@ class Expectation:
     Attributes:
         kind: ``example`` (this documented example), ``error`` (this documented error),
             ``documented`` (any documented response), ``success`` (the success response),
-            ``rejection`` (any documented error; never a success).
+            ``rejection`` (any documented error; never a success), ``client_error`` (a 4xx in
+            the collection's error envelope, where the documentation names no error).
         response: the documented response, for ``example``.
         error: the documented error, for ``error`` and error examples.
     """
@@ -116,6 +117,8 @@ class Checker:
             return self._example(op, response, expect.response, expect.error)
         if expect.kind == "error" and expect.error is not None:
             return self._error(op, response, expect.error)
+        if expect.kind == "client_error":
+            return self._client_error(response)
         found = self._documented(op, response)
         if found or expect.kind == "documented":
             return found
@@ -139,6 +142,32 @@ class Checker:
                     actual=f"{response.status} success",
                 )
             ]
+        return []
+
+    def _client_error(self, response: HttpResponse) -> list[Violation]:
+        if not 400 <= response.status < 500:
+            return [
+                Violation(
+                    check="status_code",
+                    title="Expected a client error (4xx)",
+                    expected="4xx",
+                    actual=str(response.status),
+                )
+            ]
+        env = self.envelope
+        body = self._json_or_none(response)
+        if env is not None and env.keys:
+            missing = [k for k in env.keys if not isinstance(body, dict) or k not in body]
+            if missing:
+                return [
+                    Violation(
+                        check="error_envelope",
+                        title="The error is not in the documented envelope",
+                        message="missing " + ", ".join(missing),
+                        expected="keys " + ", ".join(env.keys),
+                        actual=_short(sorted(body) if isinstance(body, dict) else body),
+                    )
+                ]
         return []
 
     def _json_or_none(self, response: HttpResponse) -> Any:
@@ -183,6 +212,7 @@ class Checker:
                     actual=str(response.status),
                 )
             )
+            return out  # the body of another status says nothing about this one's schema
         body, problems = self._body(response, expected)
         out += problems
         if expected.schema is not None and not problems:
@@ -224,12 +254,18 @@ class Checker:
         return out
 
     def _documented(self, op: OperationContract, response: HttpResponse) -> list[Violation]:
-        """Violations unless the response is one of the operation's documented responses."""
+        """Violations unless the response is one of the operation's documented responses.
+
+        Errors are documented collection-wide: a 4xx this operation does not document is still
+        a documented response when it comes in the collection's error envelope.
+        """
         candidates = [r for r in op.responses if r.status == response.status]
         if not candidates:
             statuses = sorted({r.status for r in op.responses if r.status is not None})
             if not statuses:
                 return []
+            if 400 <= response.status < 500:
+                return self._client_error(response)
             return [
                 Violation(
                     check="status_code",

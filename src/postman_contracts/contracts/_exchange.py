@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Exchange", "HttpRequest", "HttpResponse"]
+__all__ = ["Exchange", "HttpRequest", "HttpResponse", "RequestSpec"]
 
 
 def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
@@ -78,3 +78,35 @@ class Exchange:
     operation: str = ""
     item_path: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A request to send, relative to a base URL: what replay and generators produce.
+
+    Attributes:
+        method: the HTTP method.
+        path: the path, parameters filled (``/crm/v2/Leads/actions/mass_update``).
+        query: query parameters.
+        headers: headers to send (credentials are added by the sender unless ``credentials``
+            is false).
+        body: the JSON body, or ``None``.
+        raw_body: bytes to send instead of ``body`` (malformed-input tests), or ``None``.
+        credentials: whether to attach the configured credentials.
+    """
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Any = None
+    raw_body: bytes | None = None
+    credentials: bool = True
+
+    def encoded_body(self) -> bytes:
+        """The body bytes as they go on the wire."""
+        if self.raw_body is not None:
+            return self.raw_body
+        if self.body is None:
+            return b""
+        return json.dumps(self.body, ensure_ascii=False).encode("utf-8")

@@ -32,7 +32,8 @@ Policies:
   its values are token-like (``^[A-Za-z][A-Za-z0-9_.-]{0,39}$``), at most ``max_enum``
   distinct, no format applies, and either the property name is discriminator-like
   (``status``, ``code``, ``type``... case-insensitive; array items take the name of their
-  array) or every value is an UPPER_SNAKE constant of at least 2 characters.
+  array) or every value is an UPPER_SNAKE constant of at least 2 characters (letters and
+  underscores only: an upper-case token with digits, such as ``FKSPNCQ8HXSKGK82``, is an id).
 * **Placeholders.** A :class:`Placeholder` adds no type and never adds or vetoes formats,
   patterns or enum values; it does count as the key being present. Where a position holds
   only placeholders, a dynamic kind decides (uuid, date-time, email, uri, ipv4: a string
@@ -85,7 +86,8 @@ _TYPE_NAMES: Final = (
 _DIGITS, _TOKEN, _UPPER = 1 << 8, 1 << 9, 1 << 10
 _ENUM_BITS: Final = _TOKEN | _UPPER
 _TOKEN_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}", re.ASCII)
-_UPPER_RE: Final = re.compile(r"[A-Z][A-Z0-9_]+", re.ASCII)
+# Letters and underscores only: ``INVALID_DATA`` is a constant, ``FKSPNCQ8HXSKGK82`` an id.
+_UPPER_RE: Final = re.compile(r"[A-Z][A-Z_]*[A-Z]", re.ASCII)
 _DISCRIMINATORS: Final = frozenset(
     name.lower()
     for name in (

@@ -71,6 +71,7 @@ class RouteMatch:
     operation: OperationContract | None
     method_allowed: bool
     closest: tuple[tuple[str, str], ...] = ()  # (operation id, reason)
+    candidates: tuple[OperationContract, ...] = ()  # every operation with this method and path
 
 
 def _segments(path: str) -> list[str]:
@@ -100,9 +101,11 @@ def _why_not(op: OperationContract, method: str, path: str) -> tuple[int, str]:
 def match_route(contracts: ContractSet, method: str, path: str, *, closest: int = 3) -> RouteMatch:
     """Route ``method path`` to an operation; host templates (``{{api-domain}}``) match any host."""
     on_path = [op for op in contracts.operations if _path_matches(op.request.path, path)]
-    for op in on_path:
-        if op.request.method == method.upper():
-            return RouteMatch(op, True)
+    # A literal segment beats a parameter: /users/me before /users/{id}.
+    on_path.sort(key=lambda op: sum(bool(_SLOT.search(s)) for s in _segments(op.request.path)))
+    same = tuple(op for op in on_path if op.request.method == method.upper())
+    if same:
+        return RouteMatch(same[0], True, candidates=same)
     if on_path:
         return RouteMatch(on_path[0], False)
     ranked = sorted((*_why_not(op, method, path), op.id) for op in contracts.operations)

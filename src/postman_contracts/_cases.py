@@ -1,0 +1,174 @@
+"""The contract tests for one operation, independent of pytest.
+
+Why it exists: the plugin turns each case into a test item and ``verify`` runs the plugin; the
+logic of *what to send and what to expect* lives here, in one place: replay each documented
+example; fuzz valid and invalid requests; try an undocumented method and a request without
+credentials. Errors documented on one operation (authentication, method) apply collection-wide
+to operations that document none of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from postman_contracts.collection._placeholders import dynamic_value
+from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange, OperationContract
+from postman_contracts.contracts._checks import Expectation
+from postman_contracts.contracts._exchange import RequestSpec
+
+__all__ = ["Case", "base_request", "cases_for", "example_request"]
+
+_SLOT = re.compile(r"\{\{([^{}]+)\}\}")
+_OTHER_METHODS = ("DELETE", "PATCH", "PUT", "POST", "GET")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One contract test.
+
+    Attributes:
+        kind: ``example``, ``fuzz_valid``, ``fuzz_invalid``, ``method`` or ``auth``.
+        operation: the operation under test.
+        name: the test id suffix (``leads::INVALID_DATA (field)``).
+        example: the example replayed, for ``example`` cases.
+        skip: a reason to skip (a ``state`` error nothing arranges), or ``""``.
+    """
+
+    kind: str
+    operation: OperationContract
+    name: str
+    example: str = ""
+    skip: str = ""
+
+
+def _slot_value(match: re.Match[str], variables: Mapping[str, str]) -> str:
+    name = match.group(1)
+    if name in variables:
+        return variables[name]
+    return dynamic_value(name) or match.group(0)
+
+
+def _fill(value: Any, variables: Mapping[str, str]) -> Any:
+    """Fill ``{{variables}}`` from ``variables`` and Postman's dynamic ones (``{{$guid}}``)."""
+    if isinstance(value, str) and "{{" in value:
+        return _SLOT.sub(lambda m: _slot_value(m, variables), value)
+    if isinstance(value, list):
+        return [_fill(v, variables) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, variables) for k, v in value.items()}
+    return value
+
+
+def _schema_example(schema: Mapping[str, Any]) -> str:
+    """A value for an undocumented path parameter: the schema's example, else a plain token."""
+    examples = schema.get("examples") or []
+    if examples and isinstance(examples[0], (str, int)):
+        return str(examples[0])
+    return "1" if schema.get("type") == "integer" else "example"
+
+
+def example_request(
+    op: OperationContract,
+    x: ExampleExchange,
+    variables: Mapping[str, str],
+    *,
+    credentials: bool = True,
+) -> RequestSpec:
+    """The request a documented example shows, with variables filled in."""
+    headers = [
+        (k, _fill(v, variables)) for k, v in x.headers if k.lower() not in ("authorization",)
+    ]
+    if (
+        x.body is not None
+        and x.body_is_json
+        and not any(k.lower() == "content-type" for k, _ in headers)
+    ):
+        headers.append(("Content-Type", op.request.content_type or "application/json"))
+    raw = (
+        None if x.body_is_json or x.body is None else str(_fill(x.body, variables)).encode("utf-8")
+    )
+    path = _fill(x.path, variables)
+    for p in op.request.parameters:
+        if p.location == "path":
+            value = variables.get(p.name) or p.example or _schema_example(p.schema)
+            path = re.sub(rf"(?<=/):{re.escape(p.name)}(?=/|$)", value, path)
+    return RequestSpec(
+        method=x.method,
+        path=path,
+        query=tuple((k, _fill(v or "", variables)) for k, v in x.query),
+        headers=tuple(headers),
+        body=_fill(x.body, variables) if x.body_is_json else None,
+        raw_body=raw,
+        credentials=credentials,
+    )
+
+
+def base_request(op: OperationContract, variables: Mapping[str, str]) -> RequestSpec:
+    """The success example's request (else the first example's), to vary for method and auth."""
+    success = op.success
+    name = success.example if success else (op.examples[0].name if op.examples else None)
+    x = next((x for x in op.examples if x.name == name), None)
+    if x is not None:
+        return example_request(op, x, variables)
+    path = _fill(op.request.path, variables)
+    return RequestSpec(op.request.method, path, headers=tuple(op.request.headers.items()))
+
+
+def undocumented_method(contracts: ContractSet, op: OperationContract) -> str:
+    """A method the documentation does not give this path: the documented bad one, if any."""
+    documented = contracts.collection_error("method")
+    if documented is not None and documented.trigger.detail.get("method"):
+        return str(documented.trigger.detail["method"])
+    taken = {o.request.method for o in contracts.operations if o.request.path == op.request.path}
+    return next(m for m in (*_OTHER_METHODS, "OPTIONS") if m not in taken)
+
+
+def expectation_for_error(entry: ErrorEntry | None) -> Expectation:
+    """Exactly the documented error, or (where none is documented) a 4xx in the envelope."""
+    return Expectation("error", error=entry) if entry is not None else Expectation("client_error")
+
+
+def cases_for(contracts: ContractSet, op: OperationContract, checks: frozenset[str]) -> list[Case]:
+    """Every case of ``op`` among the selected ``checks``."""
+    out: list[Case] = []
+    if "examples" in checks:
+        for r in op.responses:
+            error = next((e for e in op.errors if e.example == r.example), None)
+            skip = ""
+            if error is not None and error.trigger.kind == "state":
+                skip = (
+                    f"{error.code or r.example} is caused by server state, not by the request; "
+                    "implement pytest_contracts_arrange_state to arrange it"
+                )
+            elif (
+                error is not None and error.trigger.kind == "auth" and not op.request.auth.required
+            ):
+                skip = (
+                    f"{error.code or r.example} is an authentication error, but the operation "
+                    "documents no "
+                    "credentials this tool can withhold (they are in the body or not shown)"
+                )
+            out.append(Case("example", op, f"{op.id}::{r.example}", r.example, skip))
+    if "fuzz" in checks and op.request.schema is not None:
+        out.append(Case("fuzz_valid", op, op.id))
+    if "invalid" in checks and op.request.schema is not None:
+        out.append(Case("fuzz_invalid", op, op.id))
+    if "method" in checks:
+        out.append(Case("method", op, op.id))
+    if "auth" in checks and op.request.auth.required:
+        twin = next(
+            (
+                o
+                for o in contracts.operations
+                if o is not op
+                and not o.request.auth.required
+                and (o.request.method, o.request.path) == (op.request.method, op.request.path)
+            ),
+            None,
+        )
+        skip = f"{twin.item_path} documents the same request without credentials" if twin else ""
+        out.append(Case("auth", op, op.id, skip=skip))
+    return out

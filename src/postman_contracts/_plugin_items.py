@@ -1,0 +1,310 @@
+"""The plugin's test items and the run state they share.
+
+Why it exists: it keeps ``pytest_plugin`` thin and its import cheap. One :class:`ContractRun`
+per session loads the contracts once, holds the HTTP client, the checker and the redactor,
+and turns each :class:`~postman_contracts._cases.Case` into a :class:`ContractItem`. Failures
+are rendered by the one renderer, with every secret redacted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import requests
+
+from postman_contracts._cases import (
+    Case,
+    base_request,
+    cases_for,
+    example_request,
+    expectation_for_error,
+    undocumented_method,
+)
+from postman_contracts._errors import PostmanContractsError
+from postman_contracts._http import Credentials, HttpClient, TransportError
+from postman_contracts.collection import Redactor
+from postman_contracts.contracts import ContractSet, OperationContract, open_contracts
+from postman_contracts.contracts._checks import Checker, Expectation
+from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse, RequestSpec
+from postman_contracts.contracts._requests import request_issues
+from postman_contracts.contracts._violations import Violation, Violations, render_failure
+
+if TYPE_CHECKING:
+    from postman_contracts.pytest_plugin import Settings
+
+__all__ = ["ContractItem", "ContractRun"]
+
+
+class ContractRun:
+    """Everything the generated tests of one session share."""
+
+    def __init__(self, settings: Settings, config: pytest.Config) -> None:
+        self.settings = settings
+        self.config = config
+        token = os.environ.get(settings.auth_env, "") if settings.auth_env else ""
+        try:
+            self.contracts: ContractSet = open_contracts(
+                settings.path, environment=settings.env or None, variables=settings.variables
+            )
+        except PostmanContractsError as err:
+            raise pytest.UsageError(f"--contracts: {err}") from err
+        self.variables = dict(settings.variables)
+        auth_vars = {op.request.auth.token_variable for op in self.contracts.operations}
+        token = token or next(
+            (self.variables[v] for v in sorted(auth_vars) if v and self.variables.get(v)), ""
+        )
+        self.token = token or "postman-contracts-test-token"
+        secrets = set(self.contracts.secrets) | {token} if token else set(self.contracts.secrets)
+        secrets |= {v for k, v in self.variables.items() if v and k in auth_vars}
+        self.redact = Redactor(secrets)
+        self.checker = Checker(self.contracts)
+        self._client: HttpClient | None = None
+        #: per operation: requests sent by kind of test, and documented error codes seen
+        self.stats: dict[str, dict[str, Counter[str]]] = {}
+
+    def record(self, op: OperationContract, kind: str, exchange: Exchange) -> None:
+        """Count an exchange for the ``verify`` summary."""
+        stats = self.stats.setdefault(op.id, {"sent": Counter(), "codes": Counter()})
+        stats["sent"][kind] += 1
+        if exchange.response is not None:
+            try:
+                body = exchange.response.json()
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            code = self.checker.error_code(body, exchange.response.status)
+            if code:
+                stats["codes"][code] += 1
+
+    @property
+    def client(self) -> HttpClient:
+        """The HTTP client for ``--contracts-base-url`` (created on first use)."""
+        if self._client is None:
+            self._client = HttpClient(
+                self.settings.base_url,
+                credentials=Credentials(self.token),
+                timeout=self.settings.timeout,
+            )
+        return self._client
+
+    def close(self) -> None:
+        """Release connections."""
+        if self._client is not None:
+            self._client.close()
+
+    def items(self, session: pytest.Session) -> list[pytest.Item]:
+        """One item per selected case, under one collector named after the collection."""
+        collector = ContractCollector.from_parent(session, name=Path(self.settings.path).name)
+        out: list[pytest.Item] = []
+        for op in self.contracts.operations:
+            for case in cases_for(self.contracts, op, self.settings.checks):
+                if self.settings.selected(case.name, op.id):
+                    out.append(
+                        ContractItem.from_parent(
+                            collector, name=f"test_{case.kind}[{case.name}]", case=case, run=self
+                        )
+                    )
+        return out
+
+    # -- sending and checking ----------------------------------------------------------------
+
+    def exchange(self, op: OperationContract, spec: RequestSpec) -> Exchange:
+        """Send ``spec``; a transport failure fails the test with what happened."""
+        try:
+            return self.client.send(spec, op.request.auth, operation=op.id, item_path=op.item_path)
+        except TransportError as err:
+            exchange: Exchange = getattr(
+                err, "exchange", Exchange(HttpRequest(spec.method, spec.path), None)
+            )
+            raise self.failure([err], exchange) from None
+
+    def failure(
+        self, violations: list[Violation], exchange: Exchange, reproduce: str = ""
+    ) -> Violations:
+        """The test failure for ``violations``, rendered with secrets redacted."""
+        text = render_failure(violations, exchange, self.redact, reproduce=reproduce)
+        return Violations(violations, exchange, text=text)
+
+    def check(
+        self,
+        op: OperationContract,
+        spec: RequestSpec,
+        expect: Expectation,
+        note: str = "",
+        *,
+        kind: str = "example",
+    ) -> None:
+        """Send ``spec`` and fail unless the response meets ``expect``."""
+        exchange = self.exchange(op, spec)
+        self.record(op, kind, exchange)
+        if note:
+            exchange = Exchange(
+                exchange.request, exchange.response, exchange.operation, exchange.item_path, note
+            )
+        assert exchange.response is not None
+        violations = self.checker.check(op, exchange.response, expect)
+        if violations:
+            raise self.failure(violations, exchange, self.reproduce())
+
+    def twin_accepting(self, op: OperationContract, spec: RequestSpec) -> OperationContract | None:
+        """Another operation with the same method and path that documents ``spec`` as valid."""
+        twins = [
+            o
+            for o in self.contracts.operations
+            if o is not op
+            and (o.request.method, o.request.path) == (op.request.method, op.request.path)
+        ]
+        if not twins:
+            return None
+        request = self.client.build(spec, op.request.auth)
+        return next((t for t in twins if not request_issues(self.checker, t, request)), None)
+
+    def reproduce(self) -> str:
+        """How to run the same generated cases again."""
+        return f"pytest --contracts {self.settings.path} --contracts-seed {self.settings.seed}"
+
+    # -- fixtures ----------------------------------------------------------------------------
+
+    def user_session(self) -> requests.Session:
+        """A session that sends relative URLs to the base URL, with credentials."""
+        return _BaseUrlSession(self.settings.base_url, self.token, self.contracts)
+
+    def check_user_response(self, op_id: str, response: Any, *, example: str | None) -> None:
+        """Fail unless a ``requests.Response`` is documented for ``op_id`` (or is ``example``)."""
+        try:
+            op = self.contracts.operation(op_id)
+        except KeyError as err:
+            raise pytest.UsageError(str(err)) from None
+        req = response.request
+        body = req.body if isinstance(req.body, bytes) else (req.body or "").encode("utf-8")
+        exchange = Exchange(
+            HttpRequest(req.method, req.url, tuple(req.headers.items()), body),
+            HttpResponse(response.status_code, tuple(response.headers.items()), response.content),
+            op.id,
+            op.item_path,
+        )
+        if example is not None:
+            error = next((e for e in op.errors if e.example == example), None)
+            expect = Expectation("example", op.response(example), error)
+        else:
+            expect = Expectation("documented")
+        assert exchange.response is not None
+        violations = self.checker.check(op, exchange.response, expect)
+        if violations:
+            raise self.failure(violations, exchange)
+
+
+class _BaseUrlSession(requests.Session):
+    def __init__(self, base_url: str, token: str, contracts: ContractSet) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.trust_env = False
+        auths = [op.request.auth for op in contracts.operations if op.request.auth.required]
+        if auths and auths[0].location == "header":
+            a = auths[0]
+            self.headers[a.name] = f"{a.scheme} {token}".strip() if a.scheme else token
+
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        text = url.decode() if isinstance(url, bytes) else url
+        if "://" not in text:
+            text = self.base_url + "/" + text.lstrip("/")
+        return super().request(method, text, *args, **kwargs)
+
+
+class ContractCollector(pytest.Collector):
+    """The parent of the generated tests, named after the collection file."""
+
+    def collect(self) -> list[pytest.Item | pytest.Collector]:
+        """Items are made by :meth:`ContractRun.items`; nothing to collect from disk."""
+        return []
+
+
+class ContractItem(pytest.Item):
+    """One generated contract test."""
+
+    def __init__(self, *, case: Case, run: ContractRun, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.run = run
+        self.add_marker(pytest.mark.contract(case.operation.id))
+
+    def runtest(self) -> None:
+        """Run the case."""
+        case, run = self.case, self.run
+        op = case.operation
+        if case.kind == "example":
+            self._example(op)
+        elif case.kind == "method":
+            spec = base_request(op, run.variables)
+            method = undocumented_method(run.contracts, op)
+            spec = RequestSpec(
+                method, spec.path, spec.query, spec.headers, spec.body, spec.raw_body
+            )
+            run.check(
+                op,
+                spec,
+                expectation_for_error(run.contracts.collection_error("method")),
+                f"an undocumented method ({method}) must get the documented method error",
+                kind="method",
+            )
+        elif case.kind == "auth":
+            if case.skip:
+                pytest.skip(case.skip)
+            spec = base_request(op, run.variables)
+            spec = RequestSpec(
+                spec.method,
+                spec.path,
+                spec.query,
+                spec.headers,
+                spec.body,
+                spec.raw_body,
+                credentials=False,
+            )
+            entry = run.contracts.collection_error(
+                "auth", op.request.auth.type
+            ) or run.contracts.collection_error("auth")
+            run.check(
+                op,
+                spec,
+                expectation_for_error(entry),
+                "a request without credentials must get the authentication error",
+                kind="auth",
+            )
+        else:
+            from postman_contracts._plugin_fuzz import fuzz
+
+            fuzz(run, case)
+
+    def _example(self, op: OperationContract) -> None:
+        case, run = self.case, self.run
+        error = next((e for e in op.errors if e.example == case.example), None)
+        if case.skip:
+            arranged = self.config.hook.pytest_contracts_arrange_state(
+                operation=op, example=case.example, base_url=run.settings.base_url
+            )
+            if not arranged:
+                pytest.skip(case.skip)
+        x = next(x for x in op.examples if x.name == case.example)
+        credentials = not (error is not None and error.trigger.kind == "auth")
+        spec = example_request(op, x, run.variables, credentials=credentials)
+        run.check(
+            op,
+            spec,
+            Expectation("example", op.response(case.example), error),
+            f"replaying documented example {case.example!r}",
+        )
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """Contract violations read as the house format; anything else as pytest shows it."""
+        if isinstance(excinfo.value, (Violations, Violation)):
+            return str(excinfo.value)
+        return self.run.redact(str(excinfo.getrepr(style="short")))
+
+    def reportinfo(self) -> tuple[Path, None, str]:
+        """Where the test comes from: the collection, and the Postman item path."""
+        return Path(self.run.settings.path), None, f"{self.name} ({self.case.operation.item_path})"

@@ -1,0 +1,154 @@
+"""``postman-contracts verify``: every contract check, as a pytest run, with a summary table.
+
+Why it exists: it is the main job. With no arguments it checks the bundled Zoho CRM
+collection against the embedded mock on a free loopback port (strict semantics on, since the
+mock implements them); with ``--base-url`` it checks a user's server. It runs the plugin
+through ``pytest.main`` in an empty directory with an empty ini file, so the user's own test
+configuration cannot change what runs, and reads the per-operation figures back for the table.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+import pytest
+
+__all__ = ["bundled_collection", "run_verify"]
+
+
+def bundled_collection() -> Path:
+    """The bundled Zoho CRM collection: packaged with the wheel, or in a source checkout."""
+    packaged = resources.files("postman_contracts") / "_data" / "zoho-crm.postman_collection.json"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "collection" / "zoho-crm.postman_collection.json"
+
+
+@dataclass
+class _Summary:
+    """A plugin object that tallies outcomes per operation."""
+
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            kind, op = _test_of(report.nodeid)
+            if op:
+                self.outcomes.setdefault(op, Counter())[f"{kind}:{report.outcome}"] += 1
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        from postman_contracts.pytest_plugin import RUN_KEY
+
+        if RUN_KEY in session.config.stash:
+            run = session.config.stash[RUN_KEY]
+            self.stats = run.stats
+            self.names = {op.id: op.item_path for op in run.contracts.operations}
+
+
+_NODE = re.compile(r"::(test_\w+)\[(.*)\]$")
+
+
+def _test_of(nodeid: str) -> tuple[str, str]:
+    """``(kind, operation id)`` of a generated test's node id, or ``("", "")``."""
+    m = _NODE.search(nodeid)
+    return (m.group(1), m.group(2).split("::", 1)[0]) if m else ("", "")
+
+
+def _table(summary: _Summary) -> str:
+    rows = [["OPERATION", "EXAMPLES", "FUZZ CASES", "ERRORS SEEN", "RESULT"]]
+    for op_id in summary.names:
+        o = summary.outcomes.get(op_id, Counter())
+        sent = summary.stats.get(op_id, {}).get("sent", Counter())
+        codes = summary.stats.get(op_id, {}).get("codes", Counter())
+        replayed = o["test_example:passed"] + o["test_example:failed"]
+        skipped = o["test_example:skipped"]
+        failed = sum(n for k, n in o.items() if k.endswith(":failed"))
+        fuzz = sent["fuzz_valid"] + sent["fuzz_invalid"]
+        rows.append(
+            [
+                op_id,
+                f"{replayed}" + (f" (+{skipped} skipped)" if skipped else ""),
+                str(fuzz),
+                " ".join(f"{c}x{n}" for c, n in sorted(codes.items())) or "-",
+                "FAIL" if failed else "pass",
+            ]
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run_verify(
+    collection: str | None,
+    *,
+    base_url: str | None,
+    max_examples: int,
+    junitxml: str | None,
+    env: str | None,
+    variables: dict[str, str],
+    seed: int | None,
+    out: TextIO,
+) -> int:
+    """Run every check; return 0 when all pass, 1 on violations, 2 on bad input."""
+    from postman_contracts.contracts import open_contracts
+    from postman_contracts.mock import MockServer
+
+    path = collection or str(bundled_collection())
+    mock = None
+    if base_url is None:  # the embedded default: the mock built from the same collection
+        mock = MockServer(open_contracts(path, environment=env, variables=variables)).start()
+        base_url = mock.url
+        out.write(f"checking {path} against the embedded mock at {base_url}\n")
+    try:
+        with tempfile.TemporaryDirectory(prefix="postman-contracts-verify-") as tmp:
+            ini = Path(tmp) / "pytest.ini"
+            ini.write_text("[pytest]\n", encoding="utf-8")
+            args = [
+                tmp,
+                "-c",
+                str(ini),
+                "--rootdir",
+                tmp,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-W",
+                "ignore::pytest.PytestAssertRewriteWarning",
+                "--contracts",
+                path,
+                "--contracts-base-url",
+                base_url,
+                "--contracts-max-examples",
+                str(max_examples),
+            ]
+            if mock is not None:
+                args.append("--contracts-strict")
+            if env:
+                args += ["--contracts-env", env]
+            for key, value in variables.items():
+                args += ["--contracts-var", f"{key}={value}"]
+            if seed is not None:
+                args += ["--contracts-seed", str(seed)]
+            if junitxml:
+                args += ["--junitxml", str(Path(junitxml).absolute())]
+            summary = _Summary()
+            code = pytest.main(args, plugins=[summary])
+    finally:
+        if mock is not None:
+            mock.close()
+    if summary.names:
+        out.write("\n" + _table(summary) + "\n")
+    if code == pytest.ExitCode.OK:
+        return 0
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return 1
+    return 2

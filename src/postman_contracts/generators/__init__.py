@@ -1,0 +1,33 @@
+"""Hypothesis strategies from contracts: valid requests, labelled invalid ones, responses.
+
+``from_schema(schema)`` compiles a JSON Schema (the subset our inference emits, plus what
+overrides commonly add) into a strategy by construction; ``requests(operation)`` draws complete
+valid requests; ``invalid_requests(operation)`` draws requests that break one stated rule, each
+with the documented error it must get; ``responses(operation)`` draws documented responses,
+for fuzzing clients.
+"""
+
+from __future__ import annotations
+
+from postman_contracts._errors import InvalidArgument
+from postman_contracts.generators._from_schema import from_schema
+from postman_contracts.generators._requests import (
+    KINDS,
+    Expected,
+    InvalidRequest,
+    invalid_requests,
+    requests,
+)
+from postman_contracts.generators._responses import GeneratedResponse, responses
+
+__all__ = [
+    "KINDS",
+    "Expected",
+    "GeneratedResponse",
+    "InvalidArgument",
+    "InvalidRequest",
+    "from_schema",
+    "invalid_requests",
+    "requests",
+    "responses",
+]

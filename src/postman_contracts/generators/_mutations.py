@@ -1,0 +1,287 @@
+"""Where a valid request can be broken, and how: the sites of invalid requests.
+
+Why it exists: an invalid request is most useful when it is *one* change away from a valid
+one, so that the server's answer can be judged against one rule (and, where the catalog has a
+trigger for exactly that change, against one documented error). We walk the schema and a drawn
+valid body together and list every single-change mutation: a required key removed, an unknown
+key added, an object emptied, a value of the wrong type, a value outside an enum, format or
+pattern, a documented bad value, a wrong method, no credentials.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from hypothesis import strategies as st
+
+from postman_contracts.contracts import OperationContract, Trigger
+from postman_contracts.contracts._exchange import RequestSpec
+from postman_contracts.contracts._requests import unsafe_url
+
+__all__ = ["Mutation", "mutation_sites"]
+
+_WRONG = {
+    "string": 12345,
+    "integer": "12345",
+    "number": "1.5",
+    "boolean": "true",
+    "object": ["not", "an", "object"],
+    "array": {"not": "an array"},
+    "null": "null",
+}
+_JSON_TYPE = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+}
+_NOT_FORMAT = {
+    "date-time": "12/05/2021 07:26",
+    "date": "12/05/2021",
+    "time": "7 o'clock",
+    "email": "not an email",
+    "uri": "not a uri",
+    "uuid": "not-a-uuid",
+    "ipv4": "999.1.1.1",
+    "ipv6": "not:an:ipv6:address::x",
+    "hostname": "not a hostname!",
+}
+_UNSAFE_URLS = (
+    "http://example.com/callback",
+    "https://127.0.0.1/callback",
+    "https://169.254.169.254/latest/meta-data",
+    "https://10.0.0.1/",
+    "https://good.example@127.0.0.1/",
+    "ftp://example.com/file",
+    "https://localhost/",
+    "https://[::1]/",
+)
+_OTHER_METHODS = ("COPY", "DELETE", "PATCH", "PUT", "POST", "GET")
+
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+def _const(value: Any) -> Callable[[Draw], Any]:
+    """A change that always puts ``value`` (a copy) in place."""
+
+    def change(draw: Draw) -> Any:
+        return copy.deepcopy(value)
+
+    return change
+
+
+def _one_of(values: tuple[Any, ...]) -> Callable[[Draw], Any]:
+    """A change that draws one of ``values`` (shrinking toward the first)."""
+
+    def change(draw: Draw) -> Any:
+        return draw(st.sampled_from(values))
+
+    return change
+
+
+def _escape(key: str | int) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _path(parts: tuple[Any, ...]) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One way to break a valid request."""
+
+    kind: str
+    label: str
+    parts: tuple[Any, ...] = ()
+    change: Callable[[Draw], Any] | None = field(default=None, compare=False)
+    documented_by: str = ""
+
+    @property
+    def pointer(self) -> str:
+        """A JSON pointer to the changed place in the body."""
+        return "".join("/" + _escape(p) for p in self.parts)
+
+    def apply(self, spec: RequestSpec, draw: Draw) -> RequestSpec:
+        """The mutated request."""
+        assert self.change is not None
+        if self.kind == "method":
+            return replace(spec, method=self.change(draw))
+        if self.kind == "auth":
+            return replace(spec, credentials=False)
+        body = copy.deepcopy(spec.body)
+        parent = body
+        for key in self.parts[:-1]:
+            parent = parent[key]
+        if self.kind == "missing_required":
+            del parent[self.parts[-1]]
+        elif self.kind == "unknown_field":
+            target = parent[self.parts[-1]] if self.parts else body
+            target[self.change(draw)] = 1000
+        elif not self.parts:
+            body = self.change(draw)
+        else:
+            parent[self.parts[-1]] = self.change(draw)
+        return replace(spec, body=body)
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    t = schema.get("type")
+    return [t] if isinstance(t, str) else list(t or [])
+
+
+def _leaf_sites(
+    schema: dict[str, Any], value: Any, parts: tuple[Any, ...], out: list[Mutation]
+) -> None:
+    where = _path(parts)
+    name = repr(parts[-1]) if parts and isinstance(parts[-1], str) else where
+    types = _types(schema)
+    if types:
+        wrong = next(
+            (
+                w
+                for t, w in _WRONG.items()
+                if _JSON_TYPE.get(type(w)) not in types
+                and not (isinstance(w, int) and "number" in types)
+                and t in types
+            ),
+            None,
+        )
+        if wrong is not None:
+            got = _JSON_TYPE.get(type(wrong), "string")
+            out.append(
+                Mutation(
+                    "type",
+                    f"{name} must be {'/'.join(types)}, got {got}",
+                    parts,
+                    _const(wrong),
+                )
+            )
+    if isinstance(value, str) or "string" in types:
+        if "enum" in schema:
+            out.append(
+                Mutation(
+                    "enum",
+                    f"value not in enum at {where}",
+                    parts,
+                    _const(
+                        next(
+                            c
+                            for c in ("NOT_DOCUMENTED", "not-documented-2")
+                            if c not in schema["enum"]
+                        )
+                    ),
+                )
+            )
+        fmt = schema.get("format")
+        if fmt in _NOT_FORMAT:
+            out.append(
+                Mutation("format", f"format {fmt} at {where}", parts, _const(_NOT_FORMAT[fmt]))
+            )
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            bad = next(
+                (c for c in ("", "x", "-", "0" * 300, "\u00e9") if not re.search(pattern, c)), None
+            )
+            if bad is not None:
+                out.append(Mutation("pattern", f"pattern {pattern} at {where}", parts, _const(bad)))
+
+
+def _body_sites(schema: Any, body: Any, out: list[Mutation]) -> None:
+    stack: list[tuple[Any, Any, tuple[Any, ...]]] = [(schema, body, ())]
+    while stack:
+        s, v, parts = stack.pop()
+        if not isinstance(s, dict):
+            continue
+        if isinstance(v, dict):
+            props = s.get("properties") or {}
+            where = _path(parts)
+            for key in s.get("required") or []:
+                if key in v:
+                    label = f"missing required property {key!r}" + (f" at {where}" if parts else "")
+                    out.append(Mutation("missing_required", label, (*parts, key), _const(None)))
+            if props:
+                names = [f"{p}1" for p in sorted(props) if f"{p}1" not in props] or [
+                    "unknown_field"
+                ]
+                out.append(
+                    Mutation(
+                        "unknown_field",
+                        f"unknown property at {where}",
+                        parts,
+                        _one_of(tuple(names)),
+                    )
+                )
+            if s.get("required") and v:
+                out.append(Mutation("empty_object", f"empty object at {where}", parts, _const({})))
+            stack.extend((props[k], v[k], (*parts, k)) for k in sorted(v) if k in props)
+        elif isinstance(v, list):
+            if isinstance(s.get("items"), dict) and v:
+                stack.append((s["items"], v[0], (*parts, 0)))
+        elif parts:
+            _leaf_sites(s, v, parts, out)
+
+
+def _resolve(body: Any, pointer: str) -> tuple[bool, tuple[Any, ...]]:
+    parts: list[Any] = []
+    value = body
+    for raw in pointer.split("/")[1:]:
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict) and key in value:
+            parts.append(key)
+            value = value[key]
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            parts.append(int(key))
+            value = value[int(key)]
+        else:
+            return False, ()
+    return True, tuple(parts)
+
+
+def _value_sites(op: OperationContract, body: Any, out: list[Mutation]) -> None:
+    for entry in op.errors:
+        t: Trigger = entry.trigger
+        if t.kind != "value_changed" or not t.pointer:
+            continue
+        found, parts = _resolve(body, t.pointer)
+        if not found:
+            continue
+        good, bad = t.detail.get("from"), t.detail.get("to")
+        if (
+            isinstance(good, str)
+            and isinstance(bad, str)
+            and unsafe_url(bad)
+            and not unsafe_url(good)
+        ):
+            change = _one_of(_UNSAFE_URLS)
+            label = f"unsafe URL at {_path(parts)} ({entry.code})"
+        else:
+            change = _const(bad)
+            label = f"documented bad value at {_path(parts)} ({entry.code})"
+        out.append(Mutation("value", label, parts, change, documented_by=entry.example))
+
+
+def mutation_sites(
+    op: OperationContract, body: Any, *, bad_method: str | None = None
+) -> list[Mutation]:
+    """Every single-change way to make a request with ``body`` invalid for ``op``."""
+    out: list[Mutation] = []
+    documented = op.error("method")
+    method = bad_method or (str(documented.trigger.detail.get("method")) if documented else None)
+    method = method or next(m for m in _OTHER_METHODS if m != op.request.method)
+    out.append(Mutation("method", f"wrong method {method}", (), _const(method)))
+    if op.request.auth.required:
+        out.append(Mutation("auth", "no credentials", (), _const(None)))
+    if op.request.schema is not None and body is not None:
+        _body_sites(op.request.schema, body, out)
+        _value_sites(op, body, out)
+    return out

@@ -1,0 +1,290 @@
+"""Strategies for whole requests: valid ones, and labelled invalid ones.
+
+Why it exists: the plugin's fuzz tests and users' own property tests need complete requests
+(path and query parameters, headers, a body), not just bodies. Valid requests use only the
+properties the documentation shows and fill ``{{placeholders}}`` with values of their inferred
+type. Each invalid request says which rule it breaks and what the response must then be, with
+a confidence: ``documented`` when the error catalog has a trigger for exactly that change (the
+response must be that error), ``inferred`` otherwise (an inferred schema can be stricter than
+the real server, so the response need only be a documented one, and a rejection only under
+strict checking). That keeps negative testing free of false positives.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from postman_contracts._errors import InvalidArgument
+from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
+from postman_contracts.contracts._exchange import RequestSpec
+from postman_contracts.contracts._formats import FORMAT_CHECKER
+from postman_contracts.contracts._requests import unsafe_url
+from postman_contracts.generators._from_schema import from_schema
+from postman_contracts.generators._mutations import Mutation, mutation_sites
+
+__all__ = ["Expected", "InvalidRequest", "invalid_requests", "requests"]
+
+_SLOT = re.compile(r"\{\{([^{}]+)\}\}")
+KINDS = frozenset(
+    {
+        "missing_required",
+        "type",
+        "unknown_field",
+        "empty_object",
+        "enum",
+        "format",
+        "pattern",
+        "value",
+        "method",
+        "auth",
+    }
+)
+_TRIGGER_OF = {
+    "missing_required": "missing_required",
+    "type": "type_changed",
+    "unknown_field": "unknown_field",
+    "empty_object": "empty_object",
+    "enum": "value_changed",
+    "format": "value_changed",
+    "pattern": "value_changed",
+    "value": "value_changed",
+    "method": "method",
+    "auth": "auth",
+}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the response to an invalid request must be.
+
+    Attributes:
+        confidence: ``documented`` (the error catalog documents this exact change) or
+            ``inferred`` (only our inferred schema says it is invalid).
+        error: the documented error the response must be, when ``documented``.
+    """
+
+    confidence: str
+    error: ErrorEntry | None = None
+
+
+@dataclass(frozen=True)
+class InvalidRequest:
+    """A request that breaks the contract in one stated way.
+
+    Attributes:
+        spec: the request.
+        kind: which rule it breaks (``missing_required``, ``type``, ``unknown_field``,
+            ``empty_object``, ``enum``, ``format``, ``pattern``, ``value``, ``method``, ``auth``).
+        label: the rule in words: ``missing required property 'ids'``.
+        pointer: where in the body (a JSON pointer), or ``""``.
+        expected: what the response must be.
+    """
+
+    spec: RequestSpec
+    kind: str
+    label: str
+    pointer: str
+    expected: Expected
+
+
+def _example_for(schema: Mapping[str, Any] | None) -> Any:
+    """The schema's first documented example that is valid under it (to shrink toward)."""
+    if not schema:
+        return None
+    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    for example in schema.get("examples") or []:
+        if validator.is_valid(example):
+            return example
+    return None
+
+
+# A public https URL by construction: a DNS name (never an IP literal), no userinfo.
+_SAFE_URL = (
+    r"^https://[a-z][a-z0-9-]{0,15}(\.[a-z][a-z0-9-]{0,15}){1,3}(/[A-Za-z0-9._~-]{0,15}){0,3}$"
+)
+
+
+def _subschema(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    """The subschema that validates the body value at ``pointer`` (indices go to ``items``)."""
+    node: Any = schema
+    for raw in pointer.split("/")[1:]:
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict):
+            return None
+        node = (
+            node.get("items")
+            if key.isdigit() and "items" in node
+            else (node.get("properties") or {}).get(key)
+        )
+    return node if isinstance(node, dict) else None
+
+
+def valid_schema(op: OperationContract) -> dict[str, Any] | None:
+    """The request schema, narrowed away from values the error catalog documents as failing.
+
+    Zoho documents that an ``http`` callback URL gets INVALID_CALLBACK_URL, so a *valid*
+    request must not send one, even though ``format: uri`` allows it.
+    """
+    if op.request.schema is None:
+        return None
+    schema = copy.deepcopy(op.request.schema)
+    for entry in op.errors:
+        t = entry.trigger
+        good, bad = t.detail.get("from"), t.detail.get("to")
+        if t.kind != "value_changed" or not isinstance(good, str) or not isinstance(bad, str):
+            continue
+        if unsafe_url(bad) and not unsafe_url(good):
+            node = _subschema(schema, t.pointer)
+            if node is not None:
+                node.pop("format", None)
+                node["pattern"] = _SAFE_URL
+    return schema
+
+
+def _body_strategy(schema: Mapping[str, Any]) -> st.SearchStrategy[Any]:
+    example = _example_for(schema)
+    return from_schema(schema) if example is None else from_schema(schema, example=example)
+
+
+def _fill(text: str, variables: Mapping[str, str]) -> str:
+    return _SLOT.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
+
+
+# A path segment needs text, and text that survives the trip: unreserved characters only.
+_SEGMENT = {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,24}$"}
+
+
+def _parameter_schema(schema: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The schema to draw a parameter from: its own when it constrains text, else a safe token."""
+    schema = dict(schema or {})
+    if schema.get("type") not in ("string", None) or not (
+        {"pattern", "format", "enum", "const"} & set(schema)
+    ):
+        return dict(_SEGMENT)
+    return schema
+
+
+def _valid(schema: Mapping[str, Any], value: Any) -> bool:
+    return bool(Draft202012Validator(schema, format_checker=FORMAT_CHECKER).is_valid(value))
+
+
+@st.composite
+def _request(
+    draw: st.DrawFn,
+    op: OperationContract,
+    variables: Mapping[str, str],
+    body: st.SearchStrategy[Any] | None,
+) -> RequestSpec:
+    req = op.request
+    path = _fill(req.path, variables)
+    query: list[tuple[str, str]] = []
+    for p in req.parameters:
+        schema = _parameter_schema(p.schema)
+        if p.location == "path":
+            example = p.example if p.example and _valid(schema, p.example) else None
+            value = draw(
+                from_schema(schema) if example is None else from_schema(schema, example=example)
+            )
+            path = path.replace("{" + p.name + "}", quote(str(value), safe=""))
+        elif p.required or draw(st.booleans()):
+            query.append((p.name, str(draw(from_schema(schema)))))
+    headers = tuple(req.headers.items())
+    return RequestSpec(
+        req.method, path, tuple(query), headers, draw(body) if body is not None else None
+    )
+
+
+def requests(
+    operation: OperationContract, *, variables: Mapping[str, str] | None = None
+) -> st.SearchStrategy[RequestSpec]:
+    """Complete valid requests for ``operation``.
+
+    Path and query parameters get values of their inferred types, the required headers are set,
+    and the body is valid under the request schema, using only documented properties. Values
+    shrink toward the documented success example. Credentials are attached by the sender.
+
+    Args:
+        operation: the operation's contract.
+        variables: values for ``{{variables}}`` in the path (``--contracts-var``).
+    """
+    if not isinstance(operation, OperationContract):
+        raise InvalidArgument(f"operation must be an OperationContract, not {operation!r}")
+    variables = dict(variables or {})
+    schema = valid_schema(operation)
+    body = _body_strategy(schema) if schema is not None else None
+    return _request(operation, variables, body)
+
+
+def _documented(contracts: ContractSet | None, op: OperationContract, m: Mutation) -> Expected:
+    trigger_kind = _TRIGGER_OF[m.kind]
+    if m.kind in ("method", "auth"):
+        entry = op.error(trigger_kind)
+        if entry is None and contracts is not None:
+            entry = contracts.collection_error(
+                trigger_kind, op.request.auth.type
+            ) or contracts.collection_error(trigger_kind)
+        return Expected("documented", entry) if entry is not None else Expected("inferred")
+    generic = re.sub(r"/\d+(?=/|$)", "/*", m.pointer)
+    for entry in op.errors:
+        if entry.trigger.kind != trigger_kind:
+            continue
+        target = re.sub(r"/\d+(?=/|$)", "/*", entry.trigger.pointer)
+        if m.kind == "unknown_field":
+            target = target.rsplit("/", 1)[0]  # the object the unknown field was added to
+        if target == generic and (m.kind != "value" or m.documented_by == entry.example):
+            return Expected("documented", entry)
+    return Expected("inferred")
+
+
+@st.composite
+def _invalid(
+    draw: st.DrawFn,
+    op: OperationContract,
+    contracts: ContractSet | None,
+    kinds: frozenset[str],
+    valid: st.SearchStrategy[RequestSpec],
+) -> InvalidRequest:
+    spec = draw(valid)
+    sites = [m for m in mutation_sites(op, spec.body) if m.kind in kinds]
+    if not sites:
+        raise InvalidArgument(f"no invalid request of kinds {sorted(kinds)} exists for {op.id}")
+    m = draw(st.sampled_from(sites))
+    return InvalidRequest(
+        m.apply(spec, draw), m.kind, m.label, m.pointer, _documented(contracts, op, m)
+    )
+
+
+def invalid_requests(
+    operation: OperationContract,
+    *,
+    contracts: ContractSet | None = None,
+    kinds: frozenset[str] | set[str] | None = None,
+    variables: Mapping[str, str] | None = None,
+) -> st.SearchStrategy[InvalidRequest]:
+    """Requests that break ``operation``'s contract, each labelled with the rule it breaks.
+
+    Args:
+        operation: the operation's contract.
+        contracts: the whole contract set, so that errors documented on another operation
+            (authentication, method) apply collection-wide.
+        kinds: which rules to break (default: all that apply); see :data:`KINDS`.
+        variables: values for ``{{variables}}`` in the path.
+    """
+    if not isinstance(operation, OperationContract):
+        raise InvalidArgument(f"operation must be an OperationContract, not {operation!r}")
+    chosen = frozenset(kinds) if kinds is not None else KINDS
+    if not chosen <= KINDS:
+        raise InvalidArgument(f"unknown kinds {sorted(chosen - KINDS)}; known: {sorted(KINDS)}")
+    if not operation.request.auth.required:
+        chosen -= {"auth"}
+    if not chosen:
+        raise InvalidArgument(f"none of the kinds {sorted(kinds or ())} applies to {operation.id}")
+    return _invalid(operation, contracts, chosen, requests(operation, variables=variables))
