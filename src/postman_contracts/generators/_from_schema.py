@@ -12,8 +12,14 @@ scalars, ``st.sampled_from`` for ``enum``, ``st.one_of`` for ``anyOf`` and
 Hypothesis, hence this module.
 
 The few filters left are narrow and documented where they are made: ``oneOf``
-exclusivity (only when branches may overlap), length bounds that cut into a ``pattern``
-or ``format``, ``uniqueItems`` across ``prefixItems``, and float ``multipleOf``.
+exclusivity (only when branches may overlap by type), length bounds that cut into a
+``pattern`` or ``format``, a ``pattern`` beside a ``format``, ``uniqueItems`` across
+``prefixItems``, float ``multipleOf``, and extra key names colliding with listed ones.
+
+``$ref`` resolves local pointers (``#``, ``#/$defs/...``, ``#/definitions/...``) against
+the root document; ``$id`` is an annotation here and does not change the base. When no
+``type`` is given, the type-specific keywords present pick the types generated (a schema
+with ``properties`` only generates objects); with none, any JSON value is generated.
 
 Objects never get keys the schema does not list (the APIs these schemas describe reject
 unknown fields) unless ``extra_properties=True``. Unsupported keywords and impossible
@@ -83,8 +89,11 @@ def from_schema(
     Args:
         schema: a JSON Schema (draft 2020-12 subset: see the module docstring) as a
             mapping, or ``True``/``False``.
-        example: a documented example value. At every node where the example's part is
-            valid, Hypothesis shrinks toward it, so the minimal value is the example.
+        example: a documented example value, valid under ``schema``. At every node
+            where the example's part is valid under the node's schema, the strategy is
+            ``st.one_of(st.just(part), generated)``, so the minimal value is the example
+            and values shrink toward its parts. The example is drawn as documented,
+            including any keys it has that the schema does not list.
         extra_properties: allow object keys that the schema does not list, where
             ``additionalProperties`` permits them. Off by default: documented APIs
             usually reject unknown fields.
