@@ -26,6 +26,9 @@ _CHUNK = 64 * 1024
 class TransportError(Violation):
     """The server could not be talked to (refused, timed out, hung up, too large...)."""
 
+    #: the request that was being sent, once known
+    exchange: Exchange | None = None
+
 
 @dataclass(frozen=True)
 class Credentials:
@@ -84,13 +87,11 @@ class HttpClient:
     ) -> Exchange:
         """Send and record; transport problems raise :class:`TransportError` with the exchange."""
         request = self.build(spec, auth)
-        started = time.monotonic()
         try:
             response = self._send(request)
         except TransportError as err:
-            err.exchange = Exchange(request, None, operation, item_path)  # type: ignore[attr-defined]
+            err.exchange = Exchange(request, None, operation, item_path)
             raise
-        del started
         return Exchange(request, response, operation, item_path)
 
     def _send(self, request: HttpRequest) -> HttpResponse:
