@@ -116,9 +116,7 @@ class ContractRun:
         try:
             return self.client.send(spec, op.request.auth, operation=op.id, item_path=op.item_path)
         except TransportError as err:
-            exchange: Exchange = getattr(
-                err, "exchange", Exchange(HttpRequest(spec.method, spec.path), None)
-            )
+            exchange = err.exchange or Exchange(HttpRequest(spec.method, spec.path), None)
             raise self.failure([err], exchange) from None
 
     def failure(
