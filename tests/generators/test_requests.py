@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 import pytest
@@ -170,13 +171,16 @@ def _corpus_operations() -> list[tuple[str, Any]]:
 
 
 CORPUS_OPS = _corpus_operations()
+# As in test_responses.py: 25 requests per operation in the suite, the full 200 with
+# POSTMAN_CONTRACTS_CORPUS_EXAMPLES=200.
+CORPUS_EXAMPLES = int(os.environ.get("POSTMAN_CONTRACTS_CORPUS_EXAMPLES", "25"))
 
 
 @pytest.mark.parametrize("op", [op for _, op in CORPUS_OPS], ids=[name for name, _ in CORPUS_OPS])
 def test_every_corpus_request_schema_generates_valid_requests(op: Any) -> None:
     validator = _validator(copy.deepcopy(op.request.schema))
 
-    @settings(max_examples=200, database=None)
+    @settings(max_examples=CORPUS_EXAMPLES, database=None)
     @given(requests(op))
     def check(spec: Any) -> None:
         assert validator.is_valid(spec.body)

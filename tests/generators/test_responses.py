@@ -34,11 +34,8 @@ def test_every_documented_leads_example_is_drawn() -> None:
 @given(responses(LEADS, status=401))
 def test_filtered_by_status(r: GeneratedResponse) -> None:
     assert (
-        (r.status == 401
-        and r.is_json
-        and r.body["code"] in ("AUTHENTICATION_FAILURE",))
-        or not r.documented
-    )
+        r.status == 401 and r.is_json and r.body["code"] in ("AUTHENTICATION_FAILURE",)
+    ) or not r.documented
 
 
 def test_unknown_status_is_an_invalid_argument() -> None:

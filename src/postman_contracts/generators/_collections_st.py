@@ -191,6 +191,9 @@ def _open_object(
     return value
 
 
+DEFAULT_EXTRA_ITEMS = 8
+
+
 def array_strategy(
     compiler: Compiler, schema: Mapping[str, Any], pointer: str, example: object
 ) -> Strategy:
@@ -203,6 +206,11 @@ def array_strategy(
     high = None if "maxItems" not in schema else int(schema["maxItems"])
     if high is not None and low > high:
         raise Unsatisfiable(f"minItems {low} > maxItems {high} at {pointer}")
+    if high is None:
+        # Unbounded arrays nested in large response schemas overflow Hypothesis's buffer
+        # (the data_too_large health check) and cost seconds a value; documented examples show
+        # short lists, so an array without maxItems holds at most minItems + 8 elements.
+        high = low + DEFAULT_EXTRA_ITEMS
     examples = example if isinstance(example, list) else []
     if schema.get("prefixItems"):
         return _prefixed(compiler, schema, pointer, (low, high), examples)
