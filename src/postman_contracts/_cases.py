@@ -19,7 +19,7 @@ from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange
 from postman_contracts.contracts._checks import Expectation
 from postman_contracts.contracts._exchange import RequestSpec
 
-__all__ = ["Case", "base_request", "cases_for", "example_request"]
+__all__ = ["Case", "base_request", "cases_for", "example_request", "open_routes"]
 
 _SLOT = re.compile(r"\{\{([^{}]+)\}\}")
 _OTHER_METHODS = ("DELETE", "PATCH", "PUT", "POST", "GET")
@@ -131,8 +131,27 @@ def expectation_for_error(entry: ErrorEntry | None) -> Expectation:
     return Expectation("error", error=entry) if entry is not None else Expectation("client_error")
 
 
-def cases_for(contracts: ContractSet, op: OperationContract, checks: frozenset[str]) -> list[Case]:
-    """Every case of ``op`` among the selected ``checks``."""
+def open_routes(contracts: ContractSet) -> dict[tuple[str, str], OperationContract]:
+    """Per ``(method, path)``, the first operation that documents it without credentials."""
+    routes: dict[tuple[str, str], OperationContract] = {}
+    for o in contracts.operations:
+        if not o.request.auth.required:
+            routes.setdefault((o.request.method, o.request.path), o)
+    return routes
+
+
+def cases_for(
+    contracts: ContractSet,
+    op: OperationContract,
+    checks: frozenset[str],
+    *,
+    routes: Mapping[tuple[str, str], OperationContract] | None = None,
+) -> list[Case]:
+    """Every case of ``op`` among the selected ``checks``.
+
+    ``routes`` is :func:`open_routes` of ``contracts``; pass it when calling this for every
+    operation, so that the collection is scanned once rather than once per operation.
+    """
     out: list[Case] = []
     if "examples" in checks:
         for r in op.responses:
@@ -159,16 +178,9 @@ def cases_for(contracts: ContractSet, op: OperationContract, checks: frozenset[s
     if "method" in checks:
         out.append(Case("method", op, op.id))
     if "auth" in checks and op.request.auth.required:
-        twin = next(
-            (
-                o
-                for o in contracts.operations
-                if o is not op
-                and not o.request.auth.required
-                and (o.request.method, o.request.path) == (op.request.method, op.request.path)
-            ),
-            None,
-        )
+        # op itself requires credentials, so it is never its own twin.
+        routes = open_routes(contracts) if routes is None else routes
+        twin = routes.get((op.request.method, op.request.path))
         skip = f"{twin.item_path} documents the same request without credentials" if twin else ""
         out.append(Case("auth", op, op.id, skip=skip))
     return out

@@ -8,11 +8,19 @@ from configuration, and never echoed.
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from postman_contracts.contracts import AuthContract
 from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse, RequestSpec
@@ -21,6 +29,7 @@ from postman_contracts.contracts._violations import Violation
 __all__ = ["Credentials", "HttpClient", "TransportError"]
 
 _CHUNK = 64 * 1024
+_C = TypeVar("_C", bound=HTTPConnection)
 
 
 class TransportError(Violation):
@@ -50,6 +59,76 @@ class Credentials:
             )
 
 
+class _Deadline:
+    """Bounds a whole exchange, not just each read: a server that trickles one byte a second
+    never lets a per-read timeout expire. At the deadline every socket the client opened is
+    shut down, so the blocked read returns at once, and the exchange is reported as timed out.
+    """
+
+    def __init__(self) -> None:
+        self.sockets: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        self.expired = False
+
+    def add(self, sock: socket.socket | None) -> None:
+        if sock is not None:
+            with self.lock:
+                self.sockets.add(sock)
+
+    def discard(self, sock: socket.socket | None) -> None:
+        if sock is not None:
+            with self.lock:
+                self.sockets.discard(sock)
+
+    def expire(self) -> None:
+        self.expired = True
+        with self.lock:
+            sockets = list(self.sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    @contextlib.contextmanager
+    def running(self, seconds: float) -> Iterator[None]:
+        self.expired = False
+        timer = threading.Timer(seconds, self.expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+
+def _adapter(deadline: _Deadline) -> HTTPAdapter:
+    """An adapter whose connections register their sockets with ``deadline``."""
+
+    def tracked(base: type[_C]) -> type[_C]:
+        class Tracked(base):  # type: ignore[valid-type,misc]
+            def connect(self) -> None:
+                super().connect()
+                deadline.add(self.sock)
+
+            def close(self) -> None:
+                deadline.discard(getattr(self, "sock", None))
+                super().close()
+
+        return Tracked
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = tracked(HTTPConnection)
+
+    class TlsPool(HTTPSConnectionPool):
+        ConnectionCls = tracked(HTTPSConnection)
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TlsPool}
+
+    return Adapter()
+
+
 class HttpClient:
     """Sends :class:`RequestSpec` objects to ``base_url`` and returns exchanges."""
 
@@ -68,6 +147,10 @@ class HttpClient:
         self.session = requests.Session()
         self.session.trust_env = False  # never route tests through a proxy from the environment
         self.session.max_redirects = 5
+        self._deadline = _Deadline()
+        adapter = _adapter(self._deadline)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -95,18 +178,15 @@ class HttpClient:
         return Exchange(request, response, operation, item_path)
 
     def _send(self, request: HttpRequest) -> HttpResponse:
+        phase = ["headers"]
         try:
-            with self.session.request(
-                request.method,
-                request.url,
-                headers=dict(request.headers),
-                data=request.body or None,
-                timeout=self.timeout,
-                stream=True,
-                allow_redirects=True,
-            ) as r:
-                body = self._read(r)
-                return HttpResponse(r.status_code, tuple(r.headers.items()), body)
+            with self._deadline.running(self.timeout):
+                try:
+                    return self._exchange(request, phase)
+                except requests.exceptions.RequestException:
+                    if self._deadline.expired:
+                        raise self._too_slow(phase[0]) from None
+                    raise
         except requests.exceptions.ConnectTimeout as err:
             raise TransportError(
                 check="transport",
@@ -125,6 +205,12 @@ class HttpClient:
                 title="Redirect loop",
                 message=f"more than {self.session.max_redirects} redirects",
             ) from err
+        except requests.exceptions.ChunkedEncodingError as err:  # the body ended early
+            raise TransportError(
+                check="transport",
+                title="The connection failed or was closed mid-response",
+                message=_first_line(err),
+            ) from err
         except requests.exceptions.ConnectionError as err:
             refused = "refused" in str(err).lower() or "failed to establish" in str(err).lower()
             title = (
@@ -137,6 +223,37 @@ class HttpClient:
             raise TransportError(
                 check="transport", title="The request failed", message=_first_line(err)
             ) from err
+
+    def _exchange(self, request: HttpRequest, phase: list[str]) -> HttpResponse:
+        with self.session.request(
+            request.method,
+            request.url,
+            headers=dict(request.headers),
+            data=request.body or None,
+            timeout=self.timeout,
+            stream=True,
+            allow_redirects=True,
+        ) as r:
+            if self._deadline.expired:  # the headers ended only because we hung up
+                raise self._too_slow("headers")
+            phase[0] = "body"
+            body = self._read(r)
+            if self._deadline.expired:
+                raise self._too_slow("body")
+            return HttpResponse(r.status_code, tuple(r.headers.items()), body)
+
+    def _too_slow(self, phase: str) -> TransportError:
+        if phase == "headers":
+            return TransportError(
+                check="transport",
+                title=f"No response within {self.timeout}s",
+                message="the server accepted the connection but did not answer in time",
+            )
+        return TransportError(
+            check="transport",
+            title=f"The response took over {self.timeout}s to arrive",
+            message="the server kept sending, too slowly; stopped reading",
+        )
 
     def _read(self, r: requests.Response) -> bytes:
         chunks: list[bytes] = []

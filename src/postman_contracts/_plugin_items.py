@@ -9,6 +9,7 @@ are rendered by the one renderer, with every secret redacted.
 from __future__ import annotations
 
 import os
+import shlex
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,11 +23,12 @@ from postman_contracts._cases import (
     cases_for,
     example_request,
     expectation_for_error,
+    open_routes,
     undocumented_method,
 )
 from postman_contracts._errors import PostmanContractsError
 from postman_contracts._http import Credentials, HttpClient, TransportError
-from postman_contracts.collection import Redactor
+from postman_contracts.collection import Redactor, load_environment
 from postman_contracts.contracts import ContractSet, OperationContract, open_contracts
 from postman_contracts.contracts._checks import Checker, Expectation
 from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse, RequestSpec
@@ -53,6 +55,12 @@ class ContractRun:
         except PostmanContractsError as err:
             raise pytest.UsageError(f"--contracts: {err}") from err
         self.variables = dict(settings.variables)
+        if settings.env:  # environment values fill slots (and the token) too; --var wins
+            env = load_environment(settings.env)
+            self.variables = {
+                **{v.key: v.value for v in env if not v.disabled and v.value},
+                **self.variables,
+            }
         auth_vars = {op.request.auth.token_variable for op in self.contracts.operations}
         token = token or next(
             (self.variables[v] for v in sorted(auth_vars) if v and self.variables.get(v)), ""
@@ -99,8 +107,9 @@ class ContractRun:
         """One item per selected case, under one collector named after the collection."""
         collector = ContractCollector.from_parent(session, name=Path(self.settings.path).name)
         out: list[pytest.Item] = []
+        routes = open_routes(self.contracts)  # once, not once per operation
         for op in self.contracts.operations:
-            for case in cases_for(self.contracts, op, self.settings.checks):
+            for case in cases_for(self.contracts, op, self.settings.checks, routes=routes):
                 if self.settings.selected(case.name, op.id):
                     out.append(
                         ContractItem.from_parent(
@@ -161,8 +170,12 @@ class ContractRun:
         return next((t for t in twins if not request_issues(self.checker, t, request)), None)
 
     def reproduce(self) -> str:
-        """How to run the same generated cases again."""
-        return f"pytest --contracts {self.settings.path} --contracts-seed {self.settings.seed}"
+        """How to run the same generated cases again, against the same server."""
+        s = self.settings
+        # Without the base URL the plugin generates no tests; the seed alone replays nothing.
+        args = ["pytest", "--contracts", s.path, "--contracts-base-url", s.base_url]
+        args += ["--contracts-max-examples", str(s.max_examples), "--contracts-seed", str(s.seed)]
+        return self.redact(shlex.join(args + (["--contracts-strict"] if s.strict else [])))
 
     # -- fixtures ----------------------------------------------------------------------------
 
@@ -172,6 +185,7 @@ class ContractRun:
 
     def check_user_response(self, op_id: str, response: Any, *, example: str | None) -> None:
         """Fail unless a ``requests.Response`` is documented for ``op_id`` (or is ``example``)."""
+        __tracebackhide__ = True  # the failure points at the user's test, not at this helper
         try:
             op = self.contracts.operation(op_id)
         except KeyError as err:

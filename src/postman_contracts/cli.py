@@ -31,6 +31,7 @@ from postman_contracts.contracts import (
     write_contracts,
 )
 from postman_contracts.contracts._atomic import write_file_atomic
+from postman_contracts.contracts._files import file_errors
 
 __all__ = ["main"]
 
@@ -274,7 +275,8 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 def _openapi(args: argparse.Namespace, out: TextIO) -> int:
     collection = _load(args)
     doc = to_openapi(build_contracts(collection), servers=collection.values)
-    write_file_atomic(Path(args.output), dump_json(doc))
+    with file_errors(Path(args.output), "write the OpenAPI file"):
+        write_file_atomic(Path(args.output), dump_json(doc))
     out.write(f"wrote OpenAPI 3.1 for {len(collection.operations)} operations to {args.output}\n")
     return EXIT_OK
 

@@ -133,7 +133,10 @@ class MockApp:
             headers.append(("Content-Type", environ["CONTENT_TYPE"]))
         query = environ.get("QUERY_STRING", "")
         path = environ.get("PATH_INFO", "/") or "/"
-        url = f"http://{environ.get('HTTP_HOST', 'mock')}{path}" + (f"?{query}" if query else "")
+        # Routing ignores the host, and a malformed Host header or request target ("[") must
+        # not make the URL unparseable: a fixed host, and a path that starts with "/".
+        path = path if path.startswith("/") else "/" + path
+        url = f"http://mock{path}" + (f"?{query}" if query else "")
         request = HttpRequest(
             environ.get("REQUEST_METHOD", "GET").upper(), url, tuple(headers), body
         )

@@ -279,3 +279,42 @@ def check_response(
         _run(pytestconfig).check_user_response(op_id, response, example=example)
 
     return check
+
+
+# -- client side: contract_mock and contract_responses (implementation: _client_mock) ---------
+# Checking a client instead of a server: every documented operation is served through
+# ``responses``, every request the client sends is checked against its contract.
+
+if TYPE_CHECKING:
+    from postman_contracts._client_fuzz import ContractResponses
+    from postman_contracts._client_mock import ContractMock
+
+
+@pytest.fixture
+def contract_mock(request: pytest.FixtureRequest) -> Iterator[ContractMock]:
+    """A ``responses`` mock of every operation of ``--contracts``, for ``requests`` clients.
+
+    Each request is checked against its contract (a violation fails the test at the call) and
+    answered with the documented success example, or what ``respond(...)`` primed; see
+    :class:`~postman_contracts._client_mock.ContractMock`. Strict: a primed response the test
+    never called for fails at teardown.
+    """
+    from postman_contracts._client_mock import mock_for_test
+
+    yield from mock_for_test(
+        request, request.config.stash[SETTINGS_KEY], lambda: _run(request.config)
+    )
+
+
+@pytest.fixture
+def contract_responses(
+    request: pytest.FixtureRequest, contract_mock: ContractMock
+) -> ContractResponses:
+    """Fuzz a client against the documented responses of the ``@pytest.mark.contract_client``
+    operation: ``contract_responses.check(call, raises=(MyApiError,))``."""
+    from postman_contracts._client_mock import responses_for_test
+
+    return responses_for_test(request, contract_mock, request.config.stash[SETTINGS_KEY])
+
+
+# -- end of the client-side fixtures ------------------------------------------------------------

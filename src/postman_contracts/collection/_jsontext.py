@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from postman_contracts.collection._placeholders import Placeholder, whole_placeholder
+from postman_contracts.collection._source import lone_surrogate
 
 __all__ = ["JsonTextError", "parse_json_text"]
 
@@ -68,6 +69,10 @@ def parse_json_text(text: str, *, max_depth: int = 200) -> Any:
         raise JsonTextError(err.msg, err.lineno, err.colno) from err
     except RecursionError as err:
         raise JsonTextError(f"nested deeper than {max_depth} levels", 1, 1) from err
+    except ValueError as err:  # an integer of more digits than Python reads
+        raise JsonTextError("a number has too many digits to read", 1, 1) from err
+    if lone_surrogate(value, prepared) is not None:
+        raise JsonTextError("a string holds half a surrogate pair (such as \\ud800)", 1, 1)
     return _convert(value, max_depth)
 
 

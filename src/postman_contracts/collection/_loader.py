@@ -26,6 +26,7 @@ from postman_contracts.collection._model import (
 )
 from postman_contracts.collection._parts import (
     Where,
+    check_body_size,
     expect_dict,
     expect_list,
     kind,
@@ -279,7 +280,7 @@ def read_example(value: object, where: Where) -> Example:
     """A saved example response with its originalRequest."""
     e = expect_dict(value, where, "an example (response)")
     headers = read_headers(e.get("header"), where.at("header"))
-    body = text(e.get("body"), where.at("body"), "body")
+    body = check_body_size(text(e.get("body"), where.at("body"), "body"), where.at("body"))
     language = text(
         e.get("_postman_previewlanguage"), where.at("_postman_previewlanguage"), "language"
     )

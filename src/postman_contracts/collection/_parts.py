@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from postman_contracts._errors import CollectionError
@@ -32,20 +31,49 @@ from postman_contracts.collection._source import Limits
 __all__ = ["Where", "read_auth", "read_body", "read_description", "read_headers", "read_url"]
 
 
-@dataclass
 class Where:
-    """Where in the document a reader is: for errors and warnings."""
+    """Where in the document a reader is: for errors and warnings.
 
-    file: str | None
-    item_path: str
-    pointer: str
-    limits: Limits
-    warnings: list[LoadWarning] = field(default_factory=list)
+    Readers make a :meth:`at` for every value they read, yet almost none of those is ever
+    reported, so the JSON pointer is spelled out only when asked for (on an error, a
+    warning, or for the model's own ``pointer`` fields).
+    """
+
+    __slots__ = ("_keys", "_parent", "_pointer", "file", "item_path", "limits", "warnings")
+
+    def __init__(
+        self,
+        file: str | None,
+        item_path: str,
+        pointer: str,
+        limits: Limits,
+        warnings: list[LoadWarning] | None = None,
+    ) -> None:
+        self.file = file
+        self.item_path = item_path
+        self.limits = limits
+        self.warnings: list[LoadWarning] = [] if warnings is None else warnings
+        self._pointer: str | None = pointer
+        self._parent: Where | None = None
+        self._keys: tuple[str | int, ...] = ()
+
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer of this location, such as ``#/item/0/request/body/raw``."""
+        if self._pointer is None:
+            assert self._parent is not None  # only at() leaves the pointer unset
+            tail = "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in self._keys)
+            self._pointer = self._parent.pointer + tail
+        return self._pointer
+
+    def __repr__(self) -> str:
+        return f"Where({self.file!r}, {self.item_path!r}, {self.pointer!r})"
 
     def at(self, *keys: str | int) -> Where:
         """A location further down, sharing the warnings list."""
-        tail = "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in keys)
-        return Where(self.file, self.item_path, self.pointer + tail, self.limits, self.warnings)
+        child = Where(self.file, self.item_path, "", self.limits, self.warnings)
+        child._pointer, child._parent, child._keys = None, self, keys
+        return child
 
     def error(self, reason: str) -> CollectionError:
         """An error at this location."""
@@ -115,6 +143,11 @@ def read_headers(value: object, where: Where) -> tuple[Header, ...]:
         return tuple(Header(k.strip(), v.strip()) for k, _, v in lines)
     out = []
     for i, raw in enumerate(expect_list(value, where, "header")):
+        if type(raw) is dict:  # the usual shape, read without locating anything
+            key, val = raw.get("key"), raw.get("value")
+            if type(key) is str and type(val) is str:
+                out.append(Header(key=key, value=val, disabled=raw.get("disabled") is True))
+                continue
         w = where.at(i)
         h = expect_dict(raw, w, "a header")
         out.append(
@@ -273,13 +306,20 @@ def looks_like_json(body: str, language: str, content_type: str) -> bool:
     return stripped[:1] in ("{", "[")
 
 
+def check_body_size(body: str, where: Where) -> str:
+    """``body``, unless it is over :attr:`Limits.max_body_bytes` (JSON or not)."""
+    limit = where.limits.max_body_bytes
+    if 4 * len(body) <= limit:  # no text of so few characters can be over the limit
+        return body
+    size = len(body.encode("utf-8", "replace"))
+    if size > limit:
+        raise where.error(f"the body is {size:,} bytes, over the limit of {limit:,}")
+    return body
+
+
 def parse_json_body(body: str, where: Where, *, declared: bool) -> Any:
     """Parse a JSON body; a body that does not parse is kept, with a warning when declared JSON."""
-    if len(body) > where.limits.max_body_bytes:
-        raise where.error(
-            f"the body is {len(body):,} characters, over the limit of "
-            f"{where.limits.max_body_bytes:,}"
-        )
+    check_body_size(body, where)
     if not body.strip():
         return NOT_JSON
     try:
@@ -331,7 +371,7 @@ def read_body(value: object, where: Where, content_type: str) -> Body | None:
             f"unknown body mode {mode!r}; expected one of {', '.join(_BODY_MODES)}"
         )
     if mode == "raw":
-        raw = text(b.get("raw"), where.at("raw"), "body.raw")
+        raw = check_body_size(text(b.get("raw"), where.at("raw"), "body.raw"), where.at("raw"))
         options = b.get("options")
         language = ""
         if isinstance(options, dict) and isinstance(options.get("raw"), dict):

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from postman_contracts._errors import CollectionError
 
-__all__ = ["Limits", "read_json_document"]
+__all__ = ["Limits", "lone_surrogate", "read_json_document"]
 
 _MiB = 1024 * 1024
 
@@ -60,12 +62,52 @@ def _decode(data: bytes, file: str) -> str:
         ) from err
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def lone_surrogate(value: Any, text: str) -> str | None:
+    """The JSON pointer of a string of ``value`` holding half a surrogate pair, if any.
+
+    JSON may spell ``"\\ud800"``, which is no Unicode text: nothing could write it as UTF-8
+    later. Only a value whose ``text`` has such an escape is searched.
+    """
+    if not _SURROGATE_ESCAPE.search(text):
+        return None
+    stack: list[tuple[Any, str]] = [(value, "#")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, str):
+            if not _is_unicode(node):
+                return pointer
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                if not _is_unicode(key):
+                    return pointer  # the key itself cannot be shown
+                stack.append((child, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"))
+        elif isinstance(node, list):
+            stack.extend((child, f"{pointer}/{i}") for i, child in enumerate(node))
+    return None
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _max_digits() -> str:
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+    return f"{limit:,}"
+
+
 def parse_document(text: str, file: str) -> Any:
     """Parse JSON text, turning every failure into a located :class:`CollectionError`."""
     if not text.strip():
         raise CollectionError("the file is empty; expected a Postman collection (JSON)", file=file)
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as err:
         raise CollectionError(
             f"not JSON: {err.msg}", file=file, line=err.lineno, column=err.colno
@@ -74,6 +116,18 @@ def parse_document(text: str, file: str) -> Any:
         raise CollectionError(
             "JSON nested too deeply to read (over about 900 levels)", file=file
         ) from err
+    except ValueError as err:  # json.loads refuses integers of more digits than Python reads
+        raise CollectionError(
+            f"not JSON this tool can read: a number has over {_max_digits()} digits", file=file
+        ) from err
+    pointer = lone_surrogate(value, text)
+    if pointer is not None:
+        raise CollectionError(
+            "not valid Unicode: a string holds half a surrogate pair (such as \\ud800)",
+            file=file,
+            pointer=pointer,
+        )
+    return value
 
 
 def read_json_document(

@@ -76,9 +76,12 @@ def replace_tree(target: Path, files: Mapping[str, bytes], keep: tuple[str, ...]
     recover(target)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
     try:
+        made: set[Path] = set()  # one mkdir per directory, not one per file
         for rel, data in files.items():
             path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             path.write_bytes(data)
         for name in keep:
             if (target / name).exists():

@@ -221,6 +221,18 @@ class Checker:
             )
         if error is not None and not problems:
             out += self.error_placement(body, error)
+        if error is None and expected.success and not problems:
+            # the success schema often also admits the per-record errors (Zoho's 200s do)
+            failing = self.error_code(body, response.status)
+            if failing is not None:
+                out.append(
+                    Violation(
+                        check="success",
+                        title=f"The documented success example got error {failing}",
+                        expected="the documented success response",
+                        actual=f"{response.status} with error {failing}",
+                    )
+                )
         return out
 
     def _error(

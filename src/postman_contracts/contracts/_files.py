@@ -9,9 +9,13 @@ regeneration, so they survive a collection update.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
+import math
+from collections.abc import Iterator
 from dataclasses import replace
+from json.encoder import encode_basestring as _quote
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +36,53 @@ FORMAT = 1
 
 
 def dump_json(value: Any) -> bytes:
-    """The one serialisation of every file we write: stable on every run and machine."""
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    """The one serialisation of every file we write: stable on every run and machine.
+
+    The bytes are exactly those of ``json.dumps(value, indent=2, sort_keys=True,
+    ensure_ascii=False)`` plus a newline, made about twice as fast: with ``indent`` the
+    standard library leaves its C encoder for a pure-Python one built on generators, and
+    writing a large collection's contracts spent most of its time there.
+    """
+    return (_encode(value, "\n") + "\n").encode("utf-8")
+
+
+def _encode(value: Any, newline: str) -> str:
+    """``value`` as ``json.dumps`` with ``indent=2`` writes it, ``newline`` being the line
+    break and indentation of its own level. Plain JSON types take the fast path; anything
+    else (keys that are not strings, NaN, subclasses) goes to ``json.dumps`` itself."""
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        if any(type(key) is not str for key in value):
+            return _by_json(value, newline)
+        inner = newline + "  "
+        items = [_quote(key) + ": " + _encode(value[key], inner) for key in sorted(value)]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join([_encode(v, inner) for v in value]) + newline + "]"
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    return _by_json(value, newline)
+
+
+def _by_json(value: Any, newline: str) -> str:
+    # JSON text holds no raw line breaks but its own, so re-indenting is a replace.
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", newline)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -229,10 +278,21 @@ def render(contracts: ContractSet, directory: Path | None = None) -> dict[str, b
     return dict(sorted(files.items()))
 
 
+@contextlib.contextmanager
+def file_errors(path: Path, doing: str) -> Iterator[None]:
+    """Turn an operating system error (no space, no permission, a path too long) into ours."""
+    try:
+        yield
+    except OSError as err:
+        detail = err.strerror or type(err).__name__
+        raise ContractError(f"{path}: cannot {doing}: {detail}") from err
+
+
 def write_contracts(contracts: ContractSet, directory: Path) -> dict[str, bytes]:
     """Write a contracts directory atomically, keeping its ``overrides/``; return the files."""
-    files = render(contracts, directory)
-    replace_tree(directory, files, keep=(OVERRIDES,))
+    with file_errors(directory, "write the contracts"):
+        files = render(contracts, directory)
+        replace_tree(directory, files, keep=(OVERRIDES,))
     return files
 
 
@@ -248,8 +308,9 @@ def _on_disk(directory: Path) -> dict[str, bytes]:
 
 def check_tree(contracts: ContractSet, directory: Path, *, context: int = 3) -> list[str]:
     """What differs between fresh contracts and ``directory``: empty when up to date."""
-    recover(directory)
-    fresh, current = render(contracts, directory), _on_disk(directory)
+    with file_errors(directory, "read the contracts"):
+        recover(directory)
+        fresh, current = render(contracts, directory), _on_disk(directory)
     report: list[str] = []
     for rel in sorted(set(fresh) | set(current)):
         old, new = current.get(rel), fresh.get(rel)

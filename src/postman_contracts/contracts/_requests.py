@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -132,6 +133,7 @@ def unsafe_url(value: str) -> str | None:
         return f"scheme {parts.scheme or '(none)'!r} is not https"
     if parts.username is not None or "@" in parts.netloc:
         return "credentials (userinfo) in the URL"
+    host = host.rstrip(".")  # a fully qualified "localhost." is localhost
     if not host:
         return "no host"
     if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
@@ -141,7 +143,10 @@ def unsafe_url(value: str) -> str | None:
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return None
+        try:  # what resolvers also read as IPv4: 2130706433, 0x7f000001, 127.1, 0177.0.0.1
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
     if (
         address.is_loopback
         or address.is_private

@@ -156,4 +156,15 @@ def render_failure(
     lines.append("    " + curl(exchange, redact))
     if reproduce:
         lines.append("    " + reproduce)
-    return "\n".join(lines)
+    return _redact_cut_secrets("\n".join(lines), redact)
+
+
+def _redact_cut_secrets(text: str, redact: Redactor) -> str:
+    """Redact the first part of a secret that truncation (``...``) cut before redaction saw it
+    whole: values are shortened where violations are made, which knows no secrets."""
+    if "..." not in text:
+        return text
+    for secret in redact.secrets:
+        for n in range(len(secret) - 1, 3, -1):
+            text = text.replace(secret[:n] + "...", REDACTED + "...")
+    return text

@@ -1,0 +1,632 @@
+"""The client side: a ``responses`` mock that answers and checks like the documentation.
+
+Why it exists: an SDK author needs to know two things the collection already says, *is what my
+client sends valid?* and *does my client cope with every response the API documents?*. The
+:class:`ContractMock` registers every documented operation with ``responses`` (one callback
+per HTTP method routes each request with ``match_route``, so host templates such as
+``{{api-domain}}`` match any host), answers with documented examples, and checks every request
+against the request contract. A broken request fails the test *at the call* with the house
+rendering (secrets redacted, the client's own token included); if the client swallows that
+failure, it is raised again at teardown. The pytest fixtures ``contract_mock`` and
+``contract_responses`` are thin wrappers (see ``pytest_plugin``); client fuzzing lives in
+``_client_fuzz``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import responses
+from hypothesis import strategies as st
+
+from postman_contracts._client_contract import (
+    Documented,
+    client_issues,
+    documented,
+    encode,
+    issue_key,
+    pointer_path,
+)
+from postman_contracts._errors import InvalidArgument
+from postman_contracts.collection import Redactor
+from postman_contracts.collection._secrets import is_secret_name
+from postman_contracts.contracts import ContractSet, OperationContract
+from postman_contracts.contracts._checks import Checker
+from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse
+from postman_contracts.contracts._requests import Issue, documented_error, match_route
+from postman_contracts.contracts._violations import Violation, Violations, render_failure
+from postman_contracts.generators import GeneratedResponse
+
+if TYPE_CHECKING:
+    from postman_contracts._client_fuzz import ContractResponses
+    from postman_contracts._plugin_items import ContractRun
+    from postman_contracts.pytest_plugin import Settings
+
+__all__ = [
+    "ClientCall",
+    "ContractMock",
+    "mock_for_test",
+    "responses_for_test",
+]
+
+# Every method a client may plausibly send; documented ones (and documented bad ones such as
+# Zoho's COPY) are added per collection. responses matches the method before any callback.
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+_CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
+)
+_TITLES = {
+    "auth": "The request carries no valid credentials",
+    "malformed": "The request body cannot be read as documented",
+    "missing_required": "The request misses a required field",
+    "type_changed": "A request field has the wrong type",
+    "value_changed": "A request field has an undocumented value",
+    "unknown_field": "The request sends an undocumented field",
+    "empty_object": "The request sends an empty object",
+    "method": "The method is not documented for this path",
+}
+
+
+@dataclass(frozen=True)
+class ClientCall:
+    """One request the client made, checked, and the documented response it got.
+
+    Attributes:
+        operation: the operation id it was routed to.
+        example: the documented example served, or the one whose schema a generated
+            response came from.
+        documented: whether the response was a documented example served as-is.
+        request: the request as sent.
+        response: the response as served.
+    """
+
+    operation: str
+    example: str
+    documented: bool
+    request: HttpRequest
+    response: HttpResponse
+    item_path: str = ""
+
+    @property
+    def exchange(self) -> Exchange:
+        """The call as an :class:`~postman_contracts.contracts._exchange.Exchange`."""
+        return Exchange(self.request, self.response, self.operation, self.item_path)
+
+
+@dataclass
+class _Prime:
+    """Responses to serve for the next calls of one operation."""
+
+    op: OperationContract
+    times: int | None  # None: every call from now on
+    fixed: GeneratedResponse | None = None
+    strategy: st.SearchStrategy[GeneratedResponse] | None = None
+    data: st.DataObject | None = None
+    documented: Documented | None = None  # the saved example served, and what it documents
+    internal: bool = False  # primed by the fuzzer, which checks it itself
+    served: int = 0
+
+    def describe(self) -> str:
+        if self.fixed is not None:
+            return f"example {self.fixed.example!r}"
+        return "responses drawn from a strategy"
+
+    def draw(self) -> GeneratedResponse:
+        __tracebackhide__ = True
+        if self.fixed is not None:
+            return self.fixed
+        assert self.strategy is not None
+        assert self.data is not None
+        drawn = self.data.draw(self.strategy, label=self.op.id)
+        if not isinstance(drawn, GeneratedResponse):
+            raise InvalidArgument(
+                f"respond_with({self.op.id!r}, ...): the strategy drew {drawn!r}, "
+                "not a GeneratedResponse (use postman_contracts.generators.responses)"
+            )
+        return drawn
+
+
+def _http_request(prepared: Any) -> HttpRequest:
+    body = prepared.body
+    if isinstance(body, str):
+        data = body.encode("utf-8")
+    elif isinstance(body, (bytes, bytearray)):
+        data = bytes(body)
+    else:
+        data = b""  # a stream requests could not read up front: nothing to check
+    return HttpRequest(
+        str(prepared.method or "GET").upper(),
+        str(prepared.url),
+        tuple((str(k), str(v)) for k, v in prepared.headers.items()),
+        data,
+    )
+
+
+class ContractMock:
+    """A ``responses`` mock of every documented operation, checking what the client sends.
+
+    Use it through the ``contract_mock`` fixture, or directly as a context manager.
+
+    Args:
+        contracts: the contracts to serve.
+        secrets: values to redact from every failure, besides the collection's secrets and
+            the credentials the client sends (which are always redacted).
+        reproduce: a line telling how to reproduce generated failures.
+
+    Attributes:
+        base_url: when set (``https://www.zohoapis.com``), only requests under it are routed
+            (its path is stripped first); by default any host matches, as host templates such
+            as ``{{api-domain}}`` stand for any host.
+        assert_all_requests_are_fired: strict mode (the default), as in ``responses``: at
+            teardown, fail when a primed response was not served as many times as asked.
+        raised: every failure raised at a call so far, to raise again at teardown if the
+            client swallowed it.
+    """
+
+    def __init__(
+        self, contracts: ContractSet, *, secrets: Iterable[str] = (), reproduce: str = ""
+    ) -> None:
+        self.contracts = contracts
+        self.checker = Checker(contracts)
+        self.reproduce = reproduce
+        self.base_url: str | None = None
+        self.assert_all_requests_are_fired = True
+        self._secrets = set(contracts.secrets) | {s for s in secrets if s}
+        self._redact = Redactor(self._secrets)
+        self._lock = threading.RLock()
+        self._primes: dict[str, list[_Prime]] = {}
+        self._spent: list[_Prime] = []
+        self._calls: list[ClientCall] = []
+        self.raised: list[Violations] = []  # every failure raised at a call, for teardown
+        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        methods = {m.upper() for m in _METHODS}
+        methods |= {op.request.method.upper() for op in contracts.operations}
+        methods |= {
+            str(e.trigger.detail["method"]).upper()
+            for op in contracts.operations
+            for e in op.errors
+            if e.trigger.kind == "method" and e.trigger.detail.get("method")
+        }
+        for method in sorted(methods):
+            self._mock.add_callback(method, re.compile(r".*"), self._callback, content_type=None)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> ContractMock:
+        """Start intercepting ``requests``."""
+        self._mock.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop intercepting."""
+        self._mock.stop(allow_assert=False)
+
+    def __enter__(self) -> ContractMock:
+        return self.start()
+
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        self.stop()
+        if exc is None:
+            self.verify()
+
+    @property
+    def calls(self) -> tuple[ClientCall, ...]:
+        """Every request the client made that met its contract, with the response served."""
+        with self._lock:
+            return tuple(self._calls)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every known secret, and every credential the client sent, redacted."""
+        return self._redact(text)
+
+    @property
+    def redactor(self) -> Redactor:
+        """The redactor of :meth:`redact`, for the renderer."""
+        return self._redact
+
+    # -- priming -----------------------------------------------------------------------------
+
+    def operation(self, operation_id: str) -> OperationContract:
+        """The documented operation called ``operation_id``; ``InvalidArgument`` if none."""
+        try:
+            return self.contracts.operation(operation_id)
+        except KeyError as err:
+            raise InvalidArgument(str(err.args[0])) from None
+
+    def respond(
+        self,
+        operation_id: str,
+        *,
+        example: str | None = None,
+        status: int | None = None,
+        times: int | None = 1,
+    ) -> None:
+        """Serve a documented example for the next call(s) of ``operation_id``.
+
+        Args:
+            operation_id: the operation (``leads``).
+            example: the saved example to serve (``"RECORD_LOCKED"``).
+            status: or the first example with this status (``401``).
+            times: how many calls get it (``None``: every call from now on).
+
+        A request that breaks its contract *in the way this error example documents* (no
+        credentials for ``AUTHENTICATION_FAILURE``) is accepted: the test is exercising that
+        error on purpose.
+        """
+        op = self.operation(operation_id)
+        shown = documented(self.contracts, op, example=example, status=status, checker=self.checker)
+        self._add(_Prime(op, self._times(times), fixed=shown.response, documented=shown))
+
+    def respond_with(
+        self,
+        operation_id: str,
+        strategy: st.SearchStrategy[GeneratedResponse],
+        data: st.DataObject,
+        *,
+        times: int | None = None,
+    ) -> None:
+        """Serve responses drawn from ``strategy`` with ``data`` (``st.data()`` of your
+        ``@given`` test), one fresh draw per call, so Hypothesis shrinks them and prints them.
+
+        Args:
+            operation_id: the operation.
+            strategy: a strategy of ``GeneratedResponse``, e.g.
+                ``postman_contracts.generators.responses(operation)``.
+            data: the ``st.data()`` object of the running ``@given`` test.
+            times: how many calls (``None``, the default: every call from now on).
+        """
+        op = self.operation(operation_id)
+        if not isinstance(strategy, st.SearchStrategy):
+            raise InvalidArgument(f"strategy must be a Hypothesis strategy, not {strategy!r}")
+        if not isinstance(data, st.DataObject):
+            raise InvalidArgument(f"data must be drawn from st.data(), not {data!r}")
+        self._add(_Prime(op, self._times(times), strategy=strategy, data=data))
+
+    def prime(self, op: OperationContract, response: GeneratedResponse) -> None:
+        """Serve ``response`` to the next call of ``op`` (for the fuzzer, which checks it)."""
+        self._add(_Prime(op, 1, fixed=response, internal=True))
+
+    def unprime(self, op: OperationContract) -> None:
+        """Forget the fuzzer's pending responses for ``op``."""
+        with self._lock:
+            self._primes[op.id] = [p for p in self._primes.get(op.id, []) if not p.internal]
+
+    @staticmethod
+    def _times(times: int | None) -> int | None:
+        if times is not None and (not isinstance(times, int) or times < 1):
+            raise InvalidArgument(f"times must be a positive whole number or None, not {times!r}")
+        return times
+
+    def _add(self, prime: _Prime) -> None:
+        with self._lock:
+            queue = self._primes.setdefault(prime.op.id, [])
+            # "every call from now on" lasts until the operation is primed again.
+            self._spent += [p for p in queue if p.times is None]
+            queue[:] = [p for p in queue if p.times is not None]
+            queue.append(prime)
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def _learn_secrets(self, request: HttpRequest) -> None:
+        """Redact, from now on, every credential this request carries: the auth header or
+        query parameter, and any header, query parameter or JSON field named like a secret."""
+        auth_names = {op.request.auth.name.lower() for op in self.contracts.operations}
+
+        def secret(name: str) -> bool:
+            lowered = name.lower()
+            return lowered in _CREDENTIAL_HEADERS or lowered in auth_names or is_secret_name(name)
+
+        found: set[str] = set()
+        for name, value in [*request.headers, *parse_qsl(request.query)]:
+            if secret(name):
+                found |= {value, value.partition(" ")[2].strip()}
+        try:
+            stack = [json.loads(request.body)] if request.body else []
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            stack = []
+        while stack and len(found) < 1000:
+            node = stack.pop()
+            if isinstance(node, dict):
+                found |= {v for k, v in node.items() if isinstance(v, str) and secret(k)}
+                stack += [v for v in node.values() if isinstance(v, (dict, list))]
+            elif isinstance(node, list):
+                stack += [v for v in node if isinstance(v, (dict, list))]
+        new = {s for s in found if s} - self._secrets
+        if new:
+            self._secrets |= new
+            self._redact = Redactor(self._secrets)
+
+    def _fail(self, violations: list[Violation], exchange: Exchange) -> Violations:
+        text = render_failure(violations, exchange, self._redact)
+        failure = Violations(violations, exchange, text=text)
+        with self._lock:
+            self.raised.append(failure)
+        return failure
+
+    def _path(self, request: HttpRequest) -> str | None:
+        if self.base_url is None:
+            return request.path
+        base = urlsplit(self.base_url.rstrip("/"))
+        url = urlsplit(request.url)
+        if (url.scheme, url.netloc.lower()) != (base.scheme, base.netloc.lower()):
+            return None
+        if not (url.path == base.path or url.path.startswith(base.path + "/")):
+            return None
+        return url.path[len(base.path) :] or "/"
+
+    def _unmatched(self, request: HttpRequest, path: str | None) -> Violations:
+        if path is None:
+            message = f"the URL is not under base_url {self.base_url}"
+        else:
+            route = match_route(self.contracts, request.method, path)
+            lines = [f"{op_id}: {why}" for op_id, why in route.closest]
+            message = "closest documented operations:\n" + "\n".join(lines)
+        violation = Violation(
+            check="request_unmatched",
+            title=f"No documented operation matches {request.method} {path or request.url}",
+            message=message,
+        )
+        return self._fail([violation], Exchange(request, None, note="the client's request"))
+
+    def _choose(
+        self, request: HttpRequest, path: str
+    ) -> tuple[OperationContract, list[Issue]] | None:
+        route = match_route(self.contracts, request.method, path)
+        if route.operation is None:
+            return None
+        with self._lock:
+            primed = {k for k, v in self._primes.items() if v}
+        if not route.method_allowed:
+            on_path = [
+                o
+                for o in self.contracts.operations
+                if o.request.path == route.operation.request.path
+            ]
+            op = next((o for o in on_path if o.id in primed), route.operation)
+            documented = ", ".join(sorted({o.request.method for o in on_path}))
+            issue = Issue("method", "", f"{request.method} {path}; documented: {documented}")
+            return op, [issue, *self._issues(op, request)]
+        for candidate in route.candidates:
+            if candidate.id in primed:
+                return candidate, self._issues(candidate, request)
+        ranked = sorted(
+            ((c, self._issues(c, request)) for c in route.candidates),
+            key=lambda pair: (len(pair[1]), not pair[0].request.auth.required),
+        )
+        return ranked[0]
+
+    def _issues(self, op: OperationContract, request: HttpRequest) -> list[Issue]:
+        return client_issues(self.checker, op, request)
+
+    def _unexplained(
+        self, op: OperationContract, issues: list[Issue], shown: Documented
+    ) -> list[Issue]:
+        """The issues the primed error example does not document.
+
+        An issue is documented when it maps to the example's error, or when the example's own
+        request shows it (a renamed field is both unknown and missing). A real server rejects
+        a bad method or missing credentials before it reads the body, so when the primed error
+        is one of those and the request shows it, nothing else counts.
+        """
+        error = shown.error
+        if error is None:
+            return issues
+        explained = [
+            documented_error(self.contracts, op, i) == error or issue_key(i) in shown.allowed
+            for i in issues
+        ]
+        if error.trigger.kind in ("auth", "method") and any(
+            ok and i.kind == error.trigger.kind for ok, i in zip(explained, issues, strict=True)
+        ):
+            return []
+        return [i for ok, i in zip(explained, issues, strict=True) if not ok]
+
+    def _next(self, op: OperationContract) -> _Prime | None:
+        with self._lock:
+            queue = self._primes.get(op.id, [])
+            return queue[0] if queue else None
+
+    def _consume(self, op: OperationContract, prime: _Prime) -> None:
+        with self._lock:
+            prime.served += 1
+            queue = self._primes.get(op.id, [])
+            if prime.times is not None and prime.served >= prime.times and prime in queue:
+                queue.remove(prime)
+                self._spent.append(prime)
+
+    def _request_failure(
+        self, op: OperationContract, request: HttpRequest, issues: list[Issue]
+    ) -> Violations:
+        violations = []
+        for issue in issues:
+            # Only where the documentation says it: a body field, the credentials, the method.
+            located = issue.pointer or issue.kind in ("auth", "method")
+            entry = documented_error(self.contracts, op, issue) if located else None
+            answer = ""
+            if entry is not None:
+                where = (
+                    f", per record in {entry.record_path}[]" if entry.placement == "record" else ""
+                )
+                answer = f"\nthe API documents the answer {entry.code} ({entry.status}{where})"
+            violations.append(
+                Violation(
+                    check=f"request_{issue.kind}",
+                    title=_TITLES.get(issue.kind, "The request breaks its contract"),
+                    message=issue.message + answer,
+                    instance_path=pointer_path(issue.pointer),
+                )
+            )
+        exchange = Exchange(
+            request, None, op.id, op.item_path, "the client's request breaks the request contract"
+        )
+        return self._fail(violations, exchange)
+
+    def _callback(self, prepared: Any) -> tuple[int, dict[str, str], bytes]:
+        """Answer one request: route it, check it, serve what is primed or the success."""
+        __tracebackhide__ = True
+        request = _http_request(prepared)
+        self._learn_secrets(request)
+        path = self._path(request)
+        chosen = self._choose(request, path) if path is not None else None
+        if chosen is None:
+            raise self._unmatched(request, path)
+        op, issues = chosen
+        prime = self._next(op)
+        if issues and prime is not None and prime.documented is not None:
+            issues = self._unexplained(op, issues, prime.documented)
+        if issues:
+            raise self._request_failure(op, request, issues)
+        headers: tuple[tuple[str, str], ...] = ()
+        if prime is None:
+            default = documented(self.contracts, op, checker=self.checker)
+            response, headers = default.response, default.headers
+        else:
+            self._consume(op, prime)  # first: Hypothesis may stop the test inside the draw
+            response = prime.draw()
+            if response.documented:
+                shown = documented(
+                    self.contracts, op, example=response.example, checker=self.checker
+                )
+                headers = shown.headers
+        body = encode(response)
+        served = HttpResponse(
+            response.status, (("Content-Type", response.content_type), *headers), body
+        )
+        call = ClientCall(
+            op.id, response.example, response.documented, request, served, op.item_path
+        )
+        with self._lock:
+            self._calls.append(call)
+        return response.status, dict(served.headers), body
+
+    # -- teardown ----------------------------------------------------------------------------
+
+    def unserved(self) -> list[str]:
+        """What was primed and not served as many times as asked (strict mode)."""
+        with self._lock:
+            pending = [p for q in self._primes.values() for p in q] + self._spent
+        return [
+            f"{p.op.id}: {p.describe()} was served {p.served} time(s)"
+            + (f" of {p.times}" if p.times is not None else "")
+            for p in pending
+            if not p.internal and (p.served == 0 or (p.times is not None and p.served < p.times))
+        ]
+
+    def verify(self, reported: BaseException | None = None) -> None:
+        """Fail for a failure the client swallowed, then (strict) for unserved responses.
+
+        Args:
+            reported: the exception the test failed with, if any: a failure already in it is
+                not raised again.
+        """
+        __tracebackhide__ = True
+        seen = _chain(reported)
+        with self._lock:
+            raised = list(self.raised)
+        if raised and not any(f is s for f in raised for s in seen):
+            first = raised[0]
+            why = (
+                "the client caught this failure and carried on"
+                if reported is None
+                else f"the test failed with {type(reported).__name__}, after this failure"
+            )
+            raise Violations(first.violations, first.exchange, text=f"{why}:\n{first}")
+        if reported is not None or raised:
+            return
+        if self.assert_all_requests_are_fired:
+            unserved = self.unserved()
+            if unserved:
+                raise Violation(
+                    check="unserved_response",
+                    title="The test primed responses it never called for",
+                    message="\n".join(unserved)
+                    + "\n(set contract_mock.assert_all_requests_are_fired = False to allow it)",
+                )
+
+
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    """``exc``, its causes and contexts, and the members of exception groups."""
+    out: list[BaseException] = []
+    stack = [exc] if exc is not None else []
+    while stack and len(out) < 200:
+        e = stack.pop()
+        if any(e is o for o in out):
+            continue
+        out.append(e)
+        stack += [c for c in (e.__cause__, e.__context__) if c is not None]
+        stack += list(getattr(e, "exceptions", ()) or ())
+    return out
+
+
+# -- pytest glue (the fixtures themselves are in pytest_plugin) ---------------------------------
+
+_CALL_ERROR = pytest.StashKey[BaseException]()
+_RECORDER = "postman-contracts-client-outcome"
+
+
+class _OutcomeRecorder:
+    """Keeps the exception a test failed with, so teardown does not report it twice."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, None]:
+        outcome = yield
+        if outcome.excinfo is not None:
+            item.stash[_CALL_ERROR] = outcome.excinfo[1]
+
+
+def mock_for_test(
+    request: pytest.FixtureRequest, settings: Settings, run: Callable[[], ContractRun]
+) -> Iterator[ContractMock]:
+    """The ``contract_mock`` fixture's body: start, yield, stop, then verify."""
+    __tracebackhide__ = True
+    if not settings.path:
+        pytest.fail(
+            "contract_mock needs a collection: pass --contracts PATH (or set contracts in the "
+            "ini file)",
+            pytrace=False,
+        )
+    manager = request.config.pluginmanager
+    if not manager.has_plugin(_RECORDER):
+        manager.register(_OutcomeRecorder(), _RECORDER)
+    state = run()
+    reproduce = " ".join(
+        shlex.quote(p)
+        for p in (
+            "pytest",
+            request.node.nodeid,
+            "--contracts",
+            settings.path,
+            "--contracts-seed",
+            str(settings.seed),
+        )
+    )
+    mock = ContractMock(state.contracts, secrets=state.redact.secrets, reproduce=reproduce)
+    mock.start()
+    try:
+        yield mock
+    finally:
+        mock.stop()
+    mock.verify(request.node.stash.get(_CALL_ERROR, None))
+
+
+def responses_for_test(
+    request: pytest.FixtureRequest, mock: ContractMock, settings: Settings
+) -> ContractResponses:
+    """The ``contract_responses`` fixture's body."""
+    from postman_contracts._client_fuzz import ContractResponses
+
+    marker = request.node.get_closest_marker("contract_client")
+    operation = str(marker.args[0]) if marker is not None and marker.args else None
+    if operation is not None:
+        mock.operation(operation)  # an unknown id fails here, naming the ids there are
+    return ContractResponses(
+        mock, operation, max_examples=settings.max_examples, seed=settings.seed
+    )
