@@ -12,6 +12,7 @@ import contextlib
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -66,7 +67,9 @@ class _Deadline:
     """
 
     def __init__(self) -> None:
-        self.sockets: set[socket.socket] = set()
+        # Weak: a response may read from a socket its connection already let go of
+        # (``Connection: close``), so sockets leave this set only when nothing uses them.
+        self.sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self.lock = threading.Lock()
         self.expired = False
 
@@ -74,11 +77,6 @@ class _Deadline:
         if sock is not None:
             with self.lock:
                 self.sockets.add(sock)
-
-    def discard(self, sock: socket.socket | None) -> None:
-        if sock is not None:
-            with self.lock:
-                self.sockets.discard(sock)
 
     def expire(self) -> None:
         self.expired = True
@@ -108,10 +106,6 @@ def _adapter(deadline: _Deadline) -> HTTPAdapter:
             def connect(self) -> None:
                 super().connect()
                 deadline.add(self.sock)
-
-            def close(self) -> None:
-                deadline.discard(getattr(self, "sock", None))
-                super().close()
 
         return Tracked
 

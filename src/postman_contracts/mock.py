@@ -124,6 +124,8 @@ class MockApp:
             if stream is not None and length > 0
             else b""
         )
+        if stream is not None and length > len(body):
+            self._drain(stream, length - len(body))
         headers = [
             (k[5:].replace("_", "-").title(), v)
             for k, v in environ.items()
@@ -141,6 +143,19 @@ class MockApp:
             environ.get("REQUEST_METHOD", "GET").upper(), url, tuple(headers), body
         )
         return request, length > self.max_body
+
+    def _drain(self, stream: Any, remaining: int) -> None:
+        """Read and drop the rest of an oversized body (up to 64 times ``max_body``).
+
+        A server that answers and closes while the client is still sending resets the
+        connection, and the client sees a broken pipe instead of the documented error.
+        """
+        remaining = min(remaining, 64 * self.max_body)
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 64 * 1024))
+            if not chunk:
+                return
+            remaining -= len(chunk)
 
     # -- behaviour ----------------------------------------------------------------------------
 
@@ -238,9 +253,9 @@ class MockApp:
                     body[key] = status  # an HTTP status echoed in the body
         else:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
-        return _Reply(
-            status, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json", code
-        )
+        # The message may quote the request (its path, a value): never a secret, even back.
+        text = self.redact(json.dumps(body, ensure_ascii=False))
+        return _Reply(status, text.encode("utf-8"), "application/json", code)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -236,6 +236,7 @@ def pytest_collection_modifyitems(
         items.extend(_run(config).items(session))
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own final collections: see ContractRun.close
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Close connections."""
     if RUN_KEY in config.stash:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from postman_contracts.collection._gc import collector_paused
 from postman_contracts.collection._ids import IdAllocator
 from postman_contracts.collection._model import (
     NOT_JSON,
@@ -76,13 +77,14 @@ def load_collection(
             file, the Postman item path and a JSON pointer.
     """
     limits = limits or Limits()
-    if isinstance(source, Mapping):
-        doc: Any = source
-        file: str | None = None
-    else:
-        doc, file = read_json_document(source, limits=limits)
-    env = () if environment is None else load_environment(environment, limits=limits)
-    return _Loader(file, limits).collection(doc, env, dict(variables or {}))
+    with collector_paused():  # millions of live objects, no garbage: see _gc
+        if isinstance(source, Mapping):
+            doc: Any = source
+            file: str | None = None
+        else:
+            doc, file = read_json_document(source, limits=limits)
+        env = () if environment is None else load_environment(environment, limits=limits)
+        return _Loader(file, limits).collection(doc, env, dict(variables or {}))
 
 
 class _Loader:

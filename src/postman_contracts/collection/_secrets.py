@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from postman_contracts.collection._model import Auth, Folder, Header, Operation, Variable
+from postman_contracts.collection._model import (
+    Auth,
+    Folder,
+    Header,
+    Operation,
+    QueryParam,
+    Variable,
+)
 from postman_contracts.collection._placeholders import substitute
 
 __all__ = ["REDACTED", "Redactor", "collect_secrets", "is_secret_name"]
@@ -107,6 +114,13 @@ def _header_secrets(headers: Iterable[Header], values: dict[str, str]) -> set[st
     return found
 
 
+def _query_secrets(query: Iterable[QueryParam], values: dict[str, str]) -> set[str]:
+    """Values of query parameters named like secrets (``?access_token=...``, ``?api_key=...``)."""
+    return {substitute(q.value, values) for q in query if q.value and is_secret_name(q.key)} | {
+        q.value for q in query if q.value and is_secret_name(q.key)
+    }
+
+
 def _walk_auths(items: Iterable[Folder | Operation]) -> Iterator[Auth | None]:
     stack = list(items)
     while stack:
@@ -134,4 +148,5 @@ def collect_secrets(
         for request in requests:
             found |= _auth_secrets(request.auth, values)
             found |= _header_secrets(request.headers, values)
+            found |= _query_secrets(request.url.query, values)
     return frozenset(s for s in found if worth_redacting(s))

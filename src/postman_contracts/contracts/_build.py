@@ -22,6 +22,7 @@ from postman_contracts.collection import (
     Request,
     find_placeholders,
 )
+from postman_contracts.collection._gc import collector_paused
 from postman_contracts.contracts._catalog import (
     Envelope,
     ErrorEntry,
@@ -348,11 +349,12 @@ def build_contracts(collection: Collection, options: InferenceOptions | None = N
             :class:`~postman_contracts.contracts.InferenceOptions`.
     """
     options = options or InferenceOptions()
-    builder = _Builder(collection, options)
-    return ContractSet(
-        name=collection.name,
-        operations=tuple(builder.operation(op) for op in collection.operations),
-        envelope=builder.envelope,
-        options={"required": options.required, "strictness": options.strictness},
-        secrets=collection.secrets,
-    )
+    with collector_paused():  # many live objects, no garbage: see collection._gc
+        builder = _Builder(collection, options)
+        return ContractSet(
+            name=collection.name,
+            operations=tuple(builder.operation(op) for op in collection.operations),
+            envelope=builder.envelope,
+            options={"required": options.required, "strictness": options.strictness},
+            secrets=collection.secrets,
+        )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from postman_contracts._errors import ContractError
+from postman_contracts.collection._gc import collector_paused
 from postman_contracts.contracts._atomic import recover, replace_tree
 from postman_contracts.contracts._catalog import ErrorEntry
 from postman_contracts.contracts._model import (
@@ -56,10 +57,11 @@ def _encode(value: Any, newline: str) -> str:
     if kind is dict:
         if not value:
             return "{}"
-        if any(type(key) is not str for key in value):
-            return _by_json(value, newline)
         inner = newline + "  "
-        items = [_quote(key) + ": " + _encode(value[key], inner) for key in sorted(value)]
+        try:
+            items = [_quote(key) + ": " + _encode(value[key], inner) for key in sorted(value)]
+        except TypeError:  # a key that is not a string: the standard library decides
+            return _by_json(value, newline)
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     if kind is list or kind is tuple:
         if not value:
@@ -256,6 +258,11 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
 
 def render(contracts: ContractSet, directory: Path | None = None) -> dict[str, bytes]:
     """Every file of a contracts directory, as bytes, overrides from ``directory`` applied."""
+    with collector_paused():  # the heap holds the whole model, and nothing here is garbage
+        return _render(contracts, directory)
+
+
+def _render(contracts: ContractSet, directory: Path | None) -> dict[str, bytes]:
     if directory is not None:
         contracts = _apply_overrides(contracts, directory)
     files: dict[str, bytes] = {}
@@ -290,7 +297,7 @@ def file_errors(path: Path, doing: str) -> Iterator[None]:
 
 def write_contracts(contracts: ContractSet, directory: Path) -> dict[str, bytes]:
     """Write a contracts directory atomically, keeping its ``overrides/``; return the files."""
-    with file_errors(directory, "write the contracts"):
+    with file_errors(directory, "write the contracts"), collector_paused():
         files = render(contracts, directory)
         replace_tree(directory, files, keep=(OVERRIDES,))
     return files

@@ -1,0 +1,113 @@
+"""``postman-contracts verify``: the main job, run through ``cli.main`` with injected streams.
+
+It runs the plugin against the embedded mock (or ``--base-url``) and prints a summary table; it
+must pass on the bundled collection and on every real collection of the corpus (the mock and
+the checks agree: no false positives), and fail on a server that breaks its documentation.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from postman_contracts.cli import main
+from postman_contracts.contracts import ContractSet
+from tests.paths import CORPUS_FILES
+from tests.plugin.conftest import WsgiApp
+from tests.servers.broken import GALLERY
+
+
+def _verify(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["verify", "--max-examples", "5", "--seed", "1", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _rows(table: str) -> dict[str, list[str]]:
+    """The summary table's rows by operation id, split on runs of two or more spaces."""
+    lines = table[table.index("OPERATION") :].splitlines()
+    assert set(lines[1]) <= {"-", " "}, lines[1]
+    return {
+        cells[0]: cells
+        for line in lines[2:]
+        if line.strip() and (cells := re.split(r"\s{2,}", line.strip()))
+    }
+
+
+def test_verify_passes_on_the_bundled_collection(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _verify()
+    assert (code, err) == (0, "")
+    assert out.startswith("checking ")
+    assert "zoho-crm.postman_collection.json against the embedded mock at http://127.0.0.1:" in out
+    pytest.LineMatcher(out.splitlines()).fnmatch_lines(
+        ["OPERATION *EXAMPLES *FUZZ CASES *ERRORS SEEN *RESULT", "---*"]
+    )
+    rows = _rows(out)
+    assert list(rows) == ["leads", "bulk-write/create-bulk-write-job"]
+    leads, bulk = rows["leads"], rows["bulk-write/create-bulk-write-job"]
+    assert leads[1] == "6 (+2 skipped)"  # 8 examples, NOT_APPROVED and RECORD_LOCKED need state
+    assert bulk[1] == "4"
+    assert leads[2] == bulk[2] == "10"  # 5 valid and 5 invalid generated requests each
+    # documented errors seen, by code: the mock answered with each of them
+    for code_seen in ("AUTHENTICATION_FAILURE", "INVALID_DATA", "INVALID_REQUEST_METHOD"):
+        assert f"{code_seen}x" in leads[3]
+    for code_seen in ("INVALID_CALLBACK_URL", "MISSING_REQUIRED_KEY", "FILE_NOT_SUPPORTED"):
+        assert f"{code_seen}x" in bulk[3]
+    assert leads[4] == bulk[4] == "pass"
+    assert "18 passed, 2 skipped" in capsys.readouterr().out
+
+
+def test_verify_fails_on_a_broken_server(
+    serve: Callable[[WsgiApp], str],
+    bundled_contracts: ContractSet,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = serve(GALLERY["wrong-success-status"](bundled_contracts))
+    code, out, err = _verify("--base-url", url)
+    assert (code, err) == (1, "")
+    assert "embedded mock" not in out
+    rows = _rows(out)
+    assert rows["bulk-write/create-bulk-write-job"][-1] == "FAIL"
+    assert rows["leads"][-1] == "pass"  # the fault is where it is, not everywhere
+    report = capsys.readouterr().out
+    pytest.LineMatcher(report.splitlines()).fnmatch_lines(
+        [
+            "*test_example[[]bulk-write/create-bulk-write-job::SUCCESS RESPONSE[]]*",
+            "- Wrong status code",
+        ]
+    )
+
+
+def test_verify_writes_junit_xml(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "verify.xml"
+    target.parent.mkdir()
+    code, _, _ = _verify("--junitxml", str(target))
+    assert code == 0
+    suite = ET.parse(target).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("20", "0", "2")
+    names = {c.get("name") for c in suite.iter("testcase")}
+    assert "test_example[leads::SUCCESS RESPONSE]" in names
+    assert "test_fuzz_invalid[bulk-write/create-bulk-write-job]" in names
+
+
+def test_verify_of_a_missing_collection_is_bad_input() -> None:
+    code, out, err = _verify("no-such.postman_collection.json")
+    assert code == 2
+    assert err.startswith("error: ") and "no-such.postman_collection.json" in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("collection", CORPUS_FILES, ids=lambda p: p.name.split(".")[0])
+def test_verify_finds_no_fault_in_the_mock_of_a_real_collection(collection: Path) -> None:
+    code, out, err = _verify(str(collection))
+    assert (code, err) == (0, ""), out
+    rows = _rows(out)
+    assert rows, out
+    assert {r[-1] for r in rows.values()} == {"pass"}

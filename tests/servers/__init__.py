@@ -1,0 +1,1 @@
+"""Servers the plugin's tests run against (only ever served on loopback by the tests)."""
