@@ -111,7 +111,9 @@ class ContractRun:
 
     def items(self, session: pytest.Session) -> list[pytest.Item]:
         """One item per selected case, under one collector named after the collection."""
-        collector = ContractCollector.from_parent(session, name=Path(self.settings.path).name)
+        name = Path(self.settings.path).name
+        # An explicit node id: under the session the default would start with "::".
+        collector = ContractCollector.from_parent(session, name=name, nodeid=name)
         out: list[pytest.Item] = []
         routes = open_routes(self.contracts)  # once, not once per operation
         for op in self.contracts.operations:

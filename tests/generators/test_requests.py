@@ -186,3 +186,26 @@ def test_every_corpus_request_schema_generates_valid_requests(op: Any) -> None:
         assert validator.is_valid(spec.body)
 
     check()
+
+
+def test_documented_invalid_requests_cover_every_documented_change_deterministically() -> None:
+    from postman_contracts.generators import documented_invalid_requests
+
+    leads = documented_invalid_requests(LEADS, contracts=ZOHO)
+    assert [(b.kind, b.expected.error.code) for b in leads if b.expected.error] == [
+        ("method", "INVALID_REQUEST_METHOD"),
+        ("auth", "AUTHENTICATION_FAILURE"),
+        ("missing_required", "MANDATORY_NOT_FOUND"),
+        ("unknown_field", "INVALID_DATA"),
+        ("empty_object", "INVALID_DATA"),
+    ]
+    bulk = {
+        b.expected.error.code
+        for b in documented_invalid_requests(BULK, contracts=ZOHO)
+        if b.expected.error
+    }
+    assert {"MISSING_REQUIRED_KEY", "INVALID_CALLBACK_URL", "FILE_NOT_SUPPORTED"} <= bulk
+    # Made from the documented example, so the same every time.
+    assert leads == documented_invalid_requests(LEADS, contracts=ZOHO)
+    for bad in leads:
+        _check_invalid(LEADS, bad)

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from postman_contracts.cli import main
-from postman_contracts.contracts import ContractSet
-from tests.paths import CORPUS_FILES
+from postman_contracts.contracts import ContractSet, open_contracts
+from postman_contracts.generators import documented_invalid_requests
+from tests.paths import BUNDLED, CORPUS_FILES
 from tests.plugin.conftest import WsgiApp
 from tests.servers.broken import GALLERY
 
@@ -52,7 +53,11 @@ def test_verify_passes_on_the_bundled_collection(capsys: pytest.CaptureFixture[s
     leads, bulk = rows["leads"], rows["bulk-write/create-bulk-write-job"]
     assert leads[1] == "6 (+2 skipped)"  # 8 examples, NOT_APPROVED and RECORD_LOCKED need state
     assert bulk[1] == "4"
-    assert leads[2] == bulk[2] == "10"  # 5 valid and 5 invalid generated requests each
+    # 5 valid and 5 invalid generated requests each, after one request per documented change
+    zoho = open_contracts(BUNDLED)
+    for row, op_id in ((leads, "leads"), (bulk, "bulk-write/create-bulk-write-job")):
+        documented = documented_invalid_requests(zoho.operation(op_id), contracts=zoho)
+        assert int(row[2]) == 10 + len(documented)
     # documented errors seen, by code: the mock answered with each of them
     for code_seen in ("AUTHENTICATION_FAILURE", "INVALID_DATA", "INVALID_REQUEST_METHOD"):
         assert f"{code_seen}x" in leads[3]

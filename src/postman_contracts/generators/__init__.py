@@ -15,6 +15,7 @@ from postman_contracts.generators._requests import (
     KINDS,
     Expected,
     InvalidRequest,
+    documented_invalid_requests,
     invalid_requests,
     requests,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "GeneratedResponse",
     "InvalidArgument",
     "InvalidRequest",
+    "documented_invalid_requests",
     "from_schema",
     "invalid_requests",
     "requests",

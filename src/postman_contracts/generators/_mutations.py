@@ -67,20 +67,21 @@ _OTHER_METHODS = ("COPY", "DELETE", "PATCH", "PUT", "POST", "GET")
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
-def _const(value: Any) -> Callable[[Draw], Any]:
+def _const(value: Any) -> Callable[[Draw | None], Any]:
     """A change that always puts ``value`` (a copy) in place."""
 
-    def change(draw: Draw) -> Any:
+    def change(draw: Draw | None) -> Any:
         return copy.deepcopy(value)
 
     return change
 
 
-def _one_of(values: tuple[Any, ...]) -> Callable[[Draw], Any]:
-    """A change that draws one of ``values`` (shrinking toward the first)."""
+def _one_of(values: tuple[Any, ...]) -> Callable[[Draw | None], Any]:
+    """A change that draws one of ``values`` (shrinking toward the first); without a ``draw``,
+    the first."""
 
-    def change(draw: Draw) -> Any:
-        return draw(st.sampled_from(values))
+    def change(draw: Draw | None) -> Any:
+        return values[0] if draw is None else draw(st.sampled_from(values))
 
     return change
 
@@ -103,7 +104,7 @@ class Mutation:
     kind: str
     label: str
     parts: tuple[Any, ...] = ()
-    change: Callable[[Draw], Any] | None = field(default=None, compare=False)
+    change: Callable[[Draw | None], Any] | None = field(default=None, compare=False)
     documented_by: str = ""
 
     @property
@@ -111,8 +112,8 @@ class Mutation:
         """A JSON pointer to the changed place in the body."""
         return "".join("/" + _escape(p) for p in self.parts)
 
-    def apply(self, spec: RequestSpec, draw: Draw) -> RequestSpec:
-        """The mutated request."""
+    def apply(self, spec: RequestSpec, draw: Draw | None) -> RequestSpec:
+        """The mutated request; with ``draw`` ``None``, the simplest such request."""
         assert self.change is not None
         if self.kind == "method":
             return replace(spec, method=self.change(draw))

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from hypothesis import find
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
+from postman_contracts.collection._placeholders import dynamic_value
 from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
 from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.contracts._formats import FORMAT_CHECKER
@@ -30,7 +32,13 @@ from postman_contracts.contracts._requests import unsafe_url
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._mutations import Mutation, mutation_sites
 
-__all__ = ["Expected", "InvalidRequest", "invalid_requests", "requests"]
+__all__ = [
+    "Expected",
+    "InvalidRequest",
+    "documented_invalid_requests",
+    "invalid_requests",
+    "requests",
+]
 
 _SLOT = re.compile(r"\{\{([^{}]+)\}\}")
 KINDS = frozenset(
@@ -95,15 +103,32 @@ class InvalidRequest:
     expected: Expected
 
 
-def _example_for(schema: Mapping[str, Any] | None) -> Any:
-    """The schema's first documented example that is valid under it (to shrink toward)."""
+def _example_for(schema: Mapping[str, Any] | None, *, fill: Mapping[str, str] | None = None) -> Any:
+    """The schema's first documented example that is valid under it (to shrink toward).
+
+    With ``fill``, ``{{variables}}`` left in an example (a template body) are filled first, from
+    ``fill`` and Postman's dynamic variables (``{{$guid}}``).
+    """
     if not schema:
         return None
     validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     for example in schema.get("examples") or []:
-        if validator.is_valid(example):
-            return example
+        candidate = _fill_json(example, fill) if fill is not None else example
+        if validator.is_valid(candidate):
+            return candidate
     return None
+
+
+def _fill_json(value: Any, variables: Mapping[str, str]) -> Any:
+    if isinstance(value, str) and "{{" in value:
+        return _SLOT.sub(
+            lambda m: variables.get(m.group(1)) or dynamic_value(m.group(1)) or m.group(0), value
+        )
+    if isinstance(value, list):
+        return [_fill_json(v, variables) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill_json(v, variables) for k, v in value.items()}
+    return value
 
 
 # A public https URL by construction: a DNS name (never an IP literal), no userinfo.
@@ -232,11 +257,11 @@ def _documented(contracts: ContractSet | None, op: OperationContract, m: Mutatio
                 trigger_kind, op.request.auth.type
             ) or contracts.collection_error(trigger_kind)
         return Expected("documented", entry) if entry is not None else Expected("inferred")
-    generic = re.sub(r"/\d+(?=/|$)", "/*", m.pointer)
+    generic = _generic(m.pointer)
     for entry in op.errors:
         if entry.trigger.kind != trigger_kind:
             continue
-        target = re.sub(r"/\d+(?=/|$)", "/*", entry.trigger.pointer)
+        target = _generic(entry.trigger.pointer)
         if m.kind == "unknown_field":
             target = target.rsplit("/", 1)[0]  # the object the unknown field was added to
         if target == generic and (m.kind != "value" or m.documented_by == entry.example):
@@ -288,3 +313,57 @@ def invalid_requests(
     if not chosen:
         raise InvalidArgument(f"none of the kinds {sorted(kinds or ())} applies to {operation.id}")
     return _invalid(operation, contracts, chosen, requests(operation, variables=variables))
+
+
+def documented_invalid_requests(
+    operation: OperationContract,
+    *,
+    contracts: ContractSet | None = None,
+    variables: Mapping[str, str] | None = None,
+) -> list[InvalidRequest]:
+    """One invalid request for each change the error catalog documents, made from the smallest
+    valid request (the documented example), in a fixed order.
+
+    Random generation finds a documented error only when it happens to make that change; a
+    fuzz run sends these first, so a small budget still checks every documented error.
+    """
+    documented_anywhere = operation.errors or (
+        contracts is not None and any(contracts.collection_error(k) for k in ("method", "auth"))
+    )
+    if not documented_anywhere:
+        return []
+    valid = _documented_request(operation, dict(variables or {}))
+    out: list[InvalidRequest] = []
+    seen: set[tuple[str, str, str]] = set()
+    for m in mutation_sites(operation, valid.body):
+        expected = _documented(contracts, operation, m)
+        key = (m.kind, _generic(m.pointer), expected.error.example if expected.error else "")
+        if expected.confidence == "documented" and key not in seen:
+            seen.add(key)
+            out.append(InvalidRequest(m.apply(valid, None), m.kind, m.label, m.pointer, expected))
+    return out
+
+
+def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> RequestSpec:
+    """The valid request the documentation shows, without drawing (the examples it holds)."""
+    schema = valid_schema(op)
+    body = _example_for(schema, fill=variables) if schema is not None else None
+    if schema is not None and body is None:  # no valid documented body: the simplest one
+        return find(requests(op, variables=variables), lambda spec: True)
+    path = _fill(op.request.path, variables)
+    query: list[tuple[str, str]] = []
+    for p in op.request.parameters:
+        value = (
+            p.example if p.example and _valid(_parameter_schema(p.schema), p.example) else "example"
+        )
+        if p.location == "path":
+            path = path.replace("{" + p.name + "}", quote(value, safe=""))
+        elif p.required:
+            query.append((p.name, value))
+    return RequestSpec(
+        op.request.method, path, tuple(query), tuple(op.request.headers.items()), body
+    )
+
+
+def _generic(pointer: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/*", pointer)
