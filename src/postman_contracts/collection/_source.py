@@ -30,7 +30,8 @@ class Limits:
         max_file_bytes: largest file read (default 200 MiB).
         max_depth: deepest nesting of folders, and of JSON inside a body.
         max_items: most items (requests and folders) in one collection.
-        max_body_bytes: largest single body (request raw text or example body).
+        max_body_bytes: largest single body, in UTF-8 bytes (a request's raw text or an
+            example's body, JSON or not).
     """
 
     max_file_bytes: int = 200 * _MiB
