@@ -101,13 +101,28 @@ class MockApp:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer one request."""
-        request, too_large = self._read(environ)
+        try:
+            request, too_large = self._read(environ)
+        except OSError as err:  # the client stalled or hung up while sending its body
+            request, too_large = (
+                HttpRequest(environ.get("REQUEST_METHOD", "GET"), "http://mock/"),
+                False,
+            )
+            reply = self._synthetic(
+                400, "INVALID_REQUEST", f"the body could not be read ({type(err).__name__})"
+            )
+            return self._respond(request, reply, start_response)
         try:
             reply = self.answer(request, too_large=too_large)
         except Exception as err:  # noqa: BLE001 -- the one boundary: input must never crash the mock
             reply = self._synthetic(
                 400, "INVALID_REQUEST", f"the request could not be processed ({type(err).__name__})"
             )
+        return self._respond(request, reply, start_response)
+
+    def _respond(
+        self, request: HttpRequest, reply: _Reply, start_response: StartResponse
+    ) -> list[bytes]:
         self.logger(self.redact(f"{request.method} {request.path} -> {reply.status} {reply.note}"))
         headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]
         start_response(f"{reply.status} {_REASONS.get(reply.status, 'Status')}", headers)
@@ -279,6 +294,7 @@ class _Null:
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the listen backlog: 16 clients connecting at once must all wait
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up or misbehaves is not the server's error."""
