@@ -25,7 +25,7 @@ from postman_contracts.contracts import (
 )
 from postman_contracts.contracts._checks import Checker, json_path
 from postman_contracts.contracts._exchange import HttpRequest
-from postman_contracts.contracts._requests import Issue, request_issues
+from postman_contracts.contracts._requests import Issue, request_issues, resolve_pointer
 from postman_contracts.generators import GeneratedResponse
 
 __all__ = ["Documented", "client_issues", "documented", "encode", "issue_key", "pointer_path"]
@@ -144,15 +144,7 @@ def _documented_problems(
 
 
 def _placeholder_at(body: Any, pointer: str) -> bool:
-    value = body
-    for raw in pointer.split("/")[1:] if pointer else []:
-        key = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, dict) and key in value:
-            value = value[key]
-        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
-            value = value[int(key)]
-        else:
-            return False
+    value = resolve_pointer(body, pointer)
     return isinstance(value, str) and "{{" in value
 
 

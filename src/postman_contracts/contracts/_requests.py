@@ -290,8 +290,8 @@ def request_issues(
             )
     for entry in op.errors:
         if entry.trigger.kind == "value_changed" and entry.trigger.pointer:
-            value = _resolve(body, entry.trigger.pointer)
-            documented = value is not _MISSING and _value_rule(entry.trigger)(value)
+            value = resolve_pointer(body, entry.trigger.pointer)
+            documented = value is not MISSING and _value_rule(entry.trigger)(value)
             if documented and not any(i.pointer == entry.trigger.pointer for i in issues):
                 issues.append(
                     Issue(
@@ -303,10 +303,11 @@ def request_issues(
     return issues
 
 
-_MISSING = object()
+MISSING = object()
 
 
-def _resolve(value: Any, pointer: str) -> Any:
+def resolve_pointer(value: Any, pointer: str) -> Any:
+    """The value at a JSON pointer in ``value``, or :data:`MISSING`."""
     for raw in pointer.split("/")[1:]:
         key = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(value, dict) and key in value:
@@ -314,7 +315,7 @@ def _resolve(value: Any, pointer: str) -> Any:
         elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
             value = value[int(key)]
         else:
-            return _MISSING
+            return MISSING
     return value
 
 
