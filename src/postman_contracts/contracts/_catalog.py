@@ -31,7 +31,17 @@ from typing import Any
 
 from postman_contracts.collection import Example, Operation, Placeholder, Request
 
-__all__ = ["Envelope", "ErrorEntry", "Trigger", "classify", "detect_envelope", "find_trigger"]
+__all__ = [
+    "Envelope",
+    "ErrorEntry",
+    "Trigger",
+    "classify",
+    "detect_envelope",
+    "escape_token",
+    "find_trigger",
+    "generic_pointer",
+    "to_pointer",
+]
 
 _FAILURE_WORDS = frozenset({"error", "errors", "failed", "failure", "fail", "invalid", "rejected"})
 _STATUS_KEYS = ("status", "result", "state", "outcome", "success")
@@ -108,8 +118,19 @@ def pointer_to_path(pointer: str) -> str:
     return out
 
 
-def _escape(key: str | int) -> str:
+def escape_token(key: str | int) -> str:
+    """One JSON pointer reference token (RFC 6901): ``~`` and ``/`` escaped."""
     return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def to_pointer(parts: Iterable[str | int]) -> str:
+    """``["resource", 0, "file_id"]`` → ``/resource/0/file_id``."""
+    return "".join("/" + escape_token(p) for p in parts)
+
+
+def generic_pointer(pointer: str) -> str:
+    """A pointer with array indexes as ``*``: the same place in every element."""
+    return re.sub(r"/\d+(?=/|$)", "/*", pointer)
 
 
 # --- records and envelope --------------------------------------------------------------------
@@ -222,10 +243,12 @@ def _diff(good: Any, bad: Any, pointer: str, found: list[Trigger]) -> None:
                 found.append(Trigger("empty_object", ptr))
                 continue
             for key in sorted(set(b) - set(g)):
-                found.append(Trigger("unknown_field", f"{ptr}/{_escape(key)}", {"name": key}))
+                found.append(Trigger("unknown_field", f"{ptr}/{escape_token(key)}", {"name": key}))
             for key in sorted(set(g) - set(b)):
-                found.append(Trigger("missing_required", f"{ptr}/{_escape(key)}", {"name": key}))
-            stack.extend((g[k], b[k], f"{ptr}/{_escape(k)}") for k in sorted(set(g) & set(b)))
+                found.append(
+                    Trigger("missing_required", f"{ptr}/{escape_token(key)}", {"name": key})
+                )
+            stack.extend((g[k], b[k], f"{ptr}/{escape_token(k)}") for k in sorted(set(g) & set(b)))
         elif isinstance(g, list) and isinstance(b, list):
             if len(g) == len(b):
                 stack.extend(

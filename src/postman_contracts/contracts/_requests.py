@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from postman_contracts.contracts._catalog import ErrorEntry, Trigger
+from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
 from postman_contracts.contracts._checks import Checker, json_path
 from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._model import ContractSet, OperationContract
@@ -113,14 +113,6 @@ def match_route(contracts: ContractSet, method: str, path: str, *, closest: int 
     return RouteMatch(None, False, tuple((op_id, why) for _, why, op_id in ranked[:closest]))
 
 
-def _escape(key: str | int) -> str:
-    return str(key).replace("~", "~0").replace("/", "~1")
-
-
-def _pointer(parts: Any) -> str:
-    return "".join("/" + _escape(p) for p in parts)
-
-
 def unsafe_url(value: str) -> str | None:
     """Why a callback URL is unsafe to call (SSRF), or ``None``: not https, credentials in the
     URL, or a host that is loopback, private, link-local (cloud metadata) or reserved."""
@@ -179,14 +171,14 @@ def _walk_unknown(schema: Any, value: Any, parts: list[Any], out: list[Issue]) -
             if isinstance(props, dict) and props:
                 if not v and s.get("required"):
                     out.append(
-                        Issue("empty_object", _pointer(p), f"empty object at {json_path(p)}")
+                        Issue("empty_object", to_pointer(p), f"empty object at {json_path(p)}")
                     )
                     continue
                 for key in sorted(set(v) - set(props)):
                     out.append(
                         Issue(
                             "unknown_field",
-                            _pointer([*p, key]),
+                            to_pointer([*p, key]),
                             f"unknown property {key!r} at {json_path(p)}",
                         )
                     )
@@ -271,22 +263,22 @@ def request_issues(
                 for k in error.validator_value
                 if isinstance(error.instance, dict) and k not in error.instance
             ]
-            if not any(i.kind == "empty_object" and i.pointer == _pointer(parts) for i in issues):
+            if not any(i.kind == "empty_object" and i.pointer == to_pointer(parts) for i in issues):
                 issues += [
                     Issue(
                         "missing_required",
-                        _pointer([*parts, k]),
+                        to_pointer([*parts, k]),
                         f"missing required property {k!r}",
                     )
                     for k in missing
                 ]
         elif error.validator == "type":
             issues.append(
-                Issue("type_changed", _pointer(parts), f"{json_path(parts)}: {error.message}")
+                Issue("type_changed", to_pointer(parts), f"{json_path(parts)}: {error.message}")
             )
         elif error.validator in _VALUE_KEYWORDS or error.validator != "additionalProperties":
             issues.append(
-                Issue("value_changed", _pointer(parts), f"{json_path(parts)}: {error.message}")
+                Issue("value_changed", to_pointer(parts), f"{json_path(parts)}: {error.message}")
             )
     for entry in op.errors:
         if entry.trigger.kind == "value_changed" and entry.trigger.pointer:
@@ -319,10 +311,6 @@ def resolve_pointer(value: Any, pointer: str) -> Any:
     return value
 
 
-def _generic(pointer: str) -> str:
-    return re.sub(r"/\d+(?=/|$)", "/*", pointer)
-
-
 _SIMILAR = {
     "type_changed": ("value_changed", "unknown_field", "empty_object", "missing_required"),
     "value_changed": ("type_changed", "unknown_field", "empty_object", "missing_required"),
@@ -347,7 +335,7 @@ def documented_error(
     the closest kind."""
     same = [e for e in op.errors if e.trigger.kind == issue.kind]
     for e in same:
-        if _generic(e.trigger.pointer) == _generic(issue.pointer):
+        if generic_pointer(e.trigger.pointer) == generic_pointer(issue.pointer):
             return e
     if same:
         return same[0]

@@ -19,6 +19,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from postman_contracts.contracts import OperationContract, Trigger
+from postman_contracts.contracts._catalog import to_pointer
+from postman_contracts.contracts._checks import json_path
 from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.contracts._requests import unsafe_url
 
@@ -86,17 +88,6 @@ def _one_of(values: tuple[Any, ...]) -> Callable[[Draw | None], Any]:
     return change
 
 
-def _escape(key: str | int) -> str:
-    return str(key).replace("~", "~0").replace("/", "~1")
-
-
-def _path(parts: tuple[Any, ...]) -> str:
-    out = "$"
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else f".{p}"
-    return out
-
-
 @dataclass(frozen=True)
 class Mutation:
     """One way to break a valid request."""
@@ -110,7 +101,7 @@ class Mutation:
     @property
     def pointer(self) -> str:
         """A JSON pointer to the changed place in the body."""
-        return "".join("/" + _escape(p) for p in self.parts)
+        return to_pointer(self.parts)
 
     def apply(self, spec: RequestSpec, draw: Draw | None) -> RequestSpec:
         """The mutated request; with ``draw`` ``None``, the simplest such request."""
@@ -143,7 +134,7 @@ def _types(schema: dict[str, Any]) -> list[str]:
 def _leaf_sites(
     schema: dict[str, Any], value: Any, parts: tuple[Any, ...], out: list[Mutation]
 ) -> None:
-    where = _path(parts)
+    where = json_path(parts)
     name = repr(parts[-1]) if parts and isinstance(parts[-1], str) else where
     types = _types(schema)
     if types:
@@ -205,7 +196,7 @@ def _body_sites(schema: Any, body: Any, out: list[Mutation]) -> None:
             continue
         if isinstance(v, dict):
             props = s.get("properties") or {}
-            where = _path(parts)
+            where = json_path(parts)
             for key in s.get("required") or []:
                 if key in v:
                     label = f"missing required property {key!r}" + (f" at {where}" if parts else "")
@@ -264,10 +255,10 @@ def _value_sites(op: OperationContract, body: Any, out: list[Mutation]) -> None:
             and not unsafe_url(good)
         ):
             change = _one_of(_UNSAFE_URLS)
-            label = f"unsafe URL at {_path(parts)} ({entry.code})"
+            label = f"unsafe URL at {json_path(parts)} ({entry.code})"
         else:
             change = _const(bad)
-            label = f"documented bad value at {_path(parts)} ({entry.code})"
+            label = f"documented bad value at {json_path(parts)} ({entry.code})"
         out.append(Mutation("value", label, parts, change, documented_by=entry.example))
 
 

@@ -26,6 +26,7 @@ from jsonschema import Draft202012Validator
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.collection._placeholders import dynamic_value
 from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
+from postman_contracts.contracts._catalog import generic_pointer
 from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._requests import unsafe_url
@@ -257,11 +258,11 @@ def _documented(contracts: ContractSet | None, op: OperationContract, m: Mutatio
                 trigger_kind, op.request.auth.type
             ) or contracts.collection_error(trigger_kind)
         return Expected("documented", entry) if entry is not None else Expected("inferred")
-    generic = _generic(m.pointer)
+    generic = generic_pointer(m.pointer)
     for entry in op.errors:
         if entry.trigger.kind != trigger_kind:
             continue
-        target = _generic(entry.trigger.pointer)
+        target = generic_pointer(entry.trigger.pointer)
         if m.kind == "unknown_field":
             target = target.rsplit("/", 1)[0]  # the object the unknown field was added to
         if target == generic and (m.kind != "value" or m.documented_by == entry.example):
@@ -337,7 +338,7 @@ def documented_invalid_requests(
     seen: set[tuple[str, str, str]] = set()
     for m in mutation_sites(operation, valid.body):
         expected = _documented(contracts, operation, m)
-        key = (m.kind, _generic(m.pointer), expected.error.example if expected.error else "")
+        key = (m.kind, generic_pointer(m.pointer), expected.error.example if expected.error else "")
         if expected.confidence == "documented" and key not in seen:
             seen.add(key)
             out.append(InvalidRequest(m.apply(valid, None), m.kind, m.label, m.pointer, expected))
@@ -363,7 +364,3 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
     return RequestSpec(
         op.request.method, path, tuple(query), tuple(op.request.headers.items()), body
     )
-
-
-def _generic(pointer: str) -> str:
-    return re.sub(r"/\d+(?=/|$)", "/*", pointer)
