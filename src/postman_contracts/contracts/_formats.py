@@ -43,7 +43,8 @@ __all__ = [
 ]
 
 #: The checker inferred schemas are validated with. It really checks ``date-time`` and
-#: ``uri`` because the ``jsonschema[format-nongpl]`` extras are installed.
+#: ``uri`` because the packages of the ``jsonschema[format-nongpl]`` extra are installed
+#: (all but rfc3987-syntax, see pyproject.toml).
 FORMAT_CHECKER: Final[FormatChecker] = Draft202012Validator.FORMAT_CHECKER
 
 #: One bit per format, so a position can carry "formats still possible" as an ``int``.
