@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -12,7 +13,14 @@ import pytest
 
 from postman_contracts.cli import main
 from postman_contracts.collection import load_collection
-from postman_contracts.contracts import build_contracts, load_contracts, merge_patch, render
+from postman_contracts.contracts import (
+    _files,
+    build_contracts,
+    load_contracts,
+    merge_patch,
+    render,
+    write_contracts,
+)
 from tests.paths import BUNDLED, CORPUS_FILES, ROOT
 
 COMMITTED = ROOT / "contracts" / "zoho-crm"
@@ -135,3 +143,25 @@ def test_corpus_contracts_generate_and_check(path: Path, tmp_path: Path) -> None
     assert run("generate", str(path), "-o", str(tmp_path / "c"), "--check")[0] == 0
     index: dict[str, Any] = json.loads((tmp_path / "c" / "index.json").read_text())
     assert len(index["operations"]) == len(load_collection(path).operations)
+
+
+def test_write_contracts_writes_each_file_as_it_is_rendered(tmp_path: Path) -> None:
+    # A 50,000-operation collection renders to about a gigabyte: the writer must take the
+    # files one operation at a time, never all of them at once.
+    contracts = build_contracts(load_collection(BUNDLED))
+    staged: list[int] = []
+    real = _files._operation_json
+
+    def watching(op: Any, files: dict[str, bytes]) -> Any:
+        staging = next(tmp_path.glob(".contracts.new-*"))
+        staged.append(sum(1 for p in staging.rglob("*") if p.is_file()))
+        return real(op, files)
+
+    target = tmp_path / "contracts"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_files, "_operation_json", watching)
+        written = write_contracts(contracts, target)
+    assert len(staged) == len(contracts.operations) > 1
+    assert staged[0] == 0 and all(b > a for a, b in itertools.pairwise(staged))
+    on_disk = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert written == on_disk == sorted(render(contracts))

@@ -14,7 +14,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["recover", "replace_tree", "write_file_atomic"]
@@ -65,11 +65,15 @@ def recover(target: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def replace_tree(target: Path, files: Mapping[str, bytes], keep: tuple[str, ...] = ()) -> None:
+def replace_tree(
+    target: Path, files: Iterable[tuple[str, bytes]], keep: tuple[str, ...] = ()
+) -> list[str]:
     """Make ``target`` hold exactly ``files`` (relative paths) plus its own ``keep`` subtrees.
 
-    The new tree is complete on disk before anything visible changes; ``keep`` entries (such as
-    ``overrides``) are copied across unchanged, never rewritten.
+    ``files`` may be a generator: each file is written (and synced) as it comes, so the
+    caller need not hold them all. The new tree is complete on disk before anything visible
+    changes; ``keep`` entries (such as ``overrides``) are copied across unchanged, never
+    rewritten. Returns the relative paths written, sorted.
     """
     target = target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,30 +81,58 @@ def replace_tree(target: Path, files: Mapping[str, bytes], keep: tuple[str, ...]
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
     try:
         made: set[Path] = set()  # one mkdir per directory, not one per file
-        for rel, data in files.items():
+        written: list[str] = []
+        for rel, data in files:
             path = staging / rel
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 made.add(path.parent)
-            path.write_bytes(data)
+            _write_synced(path, data)
+            written.append(rel)
         for name in keep:
             if (target / name).exists():
                 shutil.copytree(target / name, staging / name, copy_function=shutil.copy2)
-        _fsync_tree(staging)
+                _fsync_tree(staging / name)
+        _fsync_dirs(made | {staging})
         if not target.exists():
             os.rename(staging, target)
-            return
+            return sorted(written)
         if _exchange(staging, target):
             shutil.rmtree(staging)  # now holds the old tree
-            return
+            return sorted(written)
         old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
         old.rmdir()
         os.rename(target, old)
         os.rename(staging, target)
         shutil.rmtree(old)
+        return sorted(written)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """Write a new file and sync it before closing: one open, not a write and a reopen."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dirs(directories: Iterable[Path]) -> None:
+    """Sync the directory entries too (POSIX); Windows cannot open a directory for that."""
+    if os.name != "posix":
+        return
+    for directory in directories:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _fsync_tree(root: Path) -> None:

@@ -259,13 +259,19 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
 def render(contracts: ContractSet, directory: Path | None = None) -> dict[str, bytes]:
     """Every file of a contracts directory, as bytes, overrides from ``directory`` applied."""
     with collector_paused():  # the heap holds the whole model, and nothing here is garbage
-        return _render(contracts, directory)
+        return dict(sorted(_render(contracts, directory)))
 
 
-def _render(contracts: ContractSet, directory: Path | None) -> dict[str, bytes]:
+def _render(contracts: ContractSet, directory: Path | None) -> Iterator[tuple[str, bytes]]:
+    """Each file as soon as it is made: an operation's files, one operation at a time, then
+    the index. A writer that takes them as they come holds one operation's bytes, not all."""
     if directory is not None:
         contracts = _apply_overrides(contracts, directory)
-    files: dict[str, bytes] = {}
+    operations = []
+    for op in contracts.operations:
+        files: dict[str, bytes] = {}
+        operations.append(_operation_json(op, files))
+        yield from files.items()
     env = contracts.envelope
     index = {
         "collection": contracts.name,
@@ -279,10 +285,9 @@ def _render(contracts: ContractSet, directory: Path | None) -> dict[str, bytes]:
             "status": env.status_key,
             "message": env.message_key,
         },
-        "operations": [_operation_json(op, files) for op in contracts.operations],
+        "operations": operations,
     }
-    files[INDEX] = dump_json(index)
-    return dict(sorted(files.items()))
+    yield INDEX, dump_json(index)
 
 
 @contextlib.contextmanager
@@ -295,12 +300,15 @@ def file_errors(path: Path, doing: str) -> Iterator[None]:
         raise ContractError(f"{path}: cannot {doing}: {detail}") from err
 
 
-def write_contracts(contracts: ContractSet, directory: Path) -> dict[str, bytes]:
-    """Write a contracts directory atomically, keeping its ``overrides/``; return the files."""
+def write_contracts(contracts: ContractSet, directory: Path) -> list[str]:
+    """Write a contracts directory atomically, keeping its ``overrides/``.
+
+    Each file is written as soon as it is rendered, so memory holds one operation's files
+    at a time, whatever the size of the collection. Returns the relative paths written,
+    sorted.
+    """
     with file_errors(directory, "write the contracts"), collector_paused():
-        files = render(contracts, directory)
-        replace_tree(directory, files, keep=(OVERRIDES,))
-    return files
+        return replace_tree(directory, _render(contracts, directory), keep=(OVERRIDES,))
 
 
 def _on_disk(directory: Path) -> dict[str, bytes]:
