@@ -122,7 +122,7 @@ def undocumented_method(contracts: ContractSet, op: OperationContract) -> str:
     documented = contracts.collection_error("method")
     if documented is not None and documented.trigger.detail.get("method"):
         return str(documented.trigger.detail["method"])
-    taken = {o.request.method for o in contracts.operations if o.request.path == op.request.path}
+    taken = {o.request.method for o in contracts.on_path(op.request.path)}
     return next(m for m in (*_OTHER_METHODS, "OPTIONS") if m not in taken)
 
 

@@ -63,15 +63,22 @@ def _candidates(
 ) -> list[tuple[OperationContract, ExampleExchange]]:
     """``op``'s examples, then the collection-wide errors other operations document."""
     out = [(op, x) for x in op.examples]
-    for other in contracts.operations:
-        if other is op:
-            continue
-        for e in other.errors:
-            kind = e.trigger.kind
-            same_auth = other.request.auth.type == op.request.auth.type
-            if kind in _COLLECTION_WIDE and (kind == "method" or same_auth):
-                out += [(other, x) for x in other.examples if x.name == e.example]
+    for other, e in contracts.memo(_collection_wide, lambda: _collection_wide(contracts)):
+        if other is not op and (
+            e.trigger.kind == "method" or other.request.auth.type == op.request.auth.type
+        ):
+            out += [(other, x) for x in other.examples if x.name == e.example]
     return out
+
+
+def _collection_wide(contracts: ContractSet) -> list[tuple[OperationContract, ErrorEntry]]:
+    """Every documented error of a kind that holds collection-wide, with its operation."""
+    return [
+        (op, e)
+        for op in contracts.operations
+        for e in op.errors
+        if e.trigger.kind in _COLLECTION_WIDE
+    ]
 
 
 def documented(

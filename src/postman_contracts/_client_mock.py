@@ -318,7 +318,10 @@ class ContractMock:
     def _learn_secrets(self, request: HttpRequest) -> None:
         """Redact, from now on, every credential this request carries: the auth header or
         query parameter, and any header, query parameter or JSON field named like a secret."""
-        auth_names = {op.request.auth.name.lower() for op in self.contracts.operations}
+        contracts = self.contracts
+        auth_names = contracts.memo(
+            "auth names", lambda: {op.request.auth.name.lower() for op in contracts.operations}
+        )
 
         def secret(name: str) -> bool:
             lowered = name.lower()
@@ -385,11 +388,7 @@ class ContractMock:
         with self._lock:
             primed = {k for k, v in self._primes.items() if v}
         if not route.method_allowed:
-            on_path = [
-                o
-                for o in self.contracts.operations
-                if o.request.path == route.operation.request.path
-            ]
+            on_path = self.contracts.on_path(route.operation.request.path)
             op = next((o for o in on_path if o.id in primed), route.operation)
             documented = ", ".join(sorted({o.request.method for o in on_path}))
             issue = Issue("method", "", f"{request.method} {path}; documented: {documented}")

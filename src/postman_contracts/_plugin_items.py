@@ -171,12 +171,8 @@ class ContractRun:
 
     def twin_accepting(self, op: OperationContract, spec: RequestSpec) -> OperationContract | None:
         """Another operation with the same method and path that documents ``spec`` as valid."""
-        twins = [
-            o
-            for o in self.contracts.operations
-            if o is not op
-            and (o.request.method, o.request.path) == (op.request.method, op.request.path)
-        ]
+        route = self.contracts.on_route(op.request.method, op.request.path)
+        twins = [o for o in route if o is not op]
         if not twins:
             return None
         request = self.client.build(spec, op.request.auth)

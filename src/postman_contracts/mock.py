@@ -234,7 +234,7 @@ class MockApp:
     def _issue(self, op: OperationContract, issue: Issue, fallback_status: int = 400) -> _Reply:
         entry: ErrorEntry | None = documented_error(self.contracts, op, issue)
         if entry is not None:
-            owner = next((o for o in self.contracts.operations if entry in o.errors), op)
+            owner = self.contracts.owner(entry) or op
             return self._example(owner, entry.example, issue.message)
         status = 401 if issue.kind == "auth" else fallback_status
         code = {"auth": "UNAUTHORIZED", "method": "METHOD_NOT_ALLOWED"}.get(

@@ -9,10 +9,13 @@ them, ``_build`` infers them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
+
+T = TypeVar("T")
 
 __all__ = [
     "AuthContract",
@@ -156,21 +159,66 @@ class OperationContract:
 
 @dataclass(frozen=True)
 class ContractSet:
-    """The contracts of a whole collection."""
+    """The contracts of a whole collection.
+
+    The lookups below answer from indexes made on first use and kept with the set (it is
+    frozen, so they never go stale): the mock, the plugin and the client fixtures ask them
+    for every request, and a scan of every operation each time made a run quadratic in the
+    size of the collection.
+    """
 
     name: str
     operations: tuple[OperationContract, ...]
     envelope: Envelope | None
     options: dict[str, str] = field(default_factory=dict, hash=False)
     secrets: frozenset[str] = frozenset()
+    _memo: dict[Any, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def memo(self, key: Any, make: Callable[[], T]) -> T:
+        """``make()``, computed once per set and ``key`` (for indexes of the operations)."""
+        try:
+            return cast(T, self._memo[key])
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
 
     def operation(self, operation_id: str) -> OperationContract:
         """The operation with that id; ``KeyError`` lists the ids there are."""
-        for op in self.operations:
-            if op.id == operation_id:
-                return op
-        known = ", ".join(op.id for op in self.operations)
-        raise KeyError(f"no operation {operation_id!r}; the contracts have: {known}")
+        by_id = self.memo("by id", lambda: {op.id: op for op in reversed(self.operations)})
+        try:
+            return by_id[operation_id]
+        except KeyError:
+            known = ", ".join(op.id for op in self.operations)
+            raise KeyError(f"no operation {operation_id!r}; the contracts have: {known}") from None
+
+    def on_path(self, path: str) -> tuple[OperationContract, ...]:
+        """The operations whose path template is ``path``, in collection order."""
+        return self._grouped("path", lambda op: op.request.path).get(path, ())
+
+    def on_route(self, method: str, path: str) -> tuple[OperationContract, ...]:
+        """The operations documenting ``method`` on the path template ``path``, in order."""
+        routes = self._grouped("route", lambda op: (op.request.method, op.request.path))
+        return routes.get((method, path), ())
+
+    def owner(self, entry: ErrorEntry) -> OperationContract | None:
+        """The operation that documents ``entry`` (the very object, not an equal one)."""
+        owners = self.memo(
+            "owners", lambda: {id(e): op for op in reversed(self.operations) for e in op.errors}
+        )
+        return owners.get(id(entry))
+
+    def _grouped(
+        self, key: str, of: Callable[[OperationContract], Any]
+    ) -> dict[Any, tuple[OperationContract, ...]]:
+        def make() -> dict[Any, tuple[OperationContract, ...]]:
+            groups: dict[Any, list[OperationContract]] = {}
+            for op in self.operations:
+                groups.setdefault(of(op), []).append(op)
+            return {k: tuple(v) for k, v in groups.items()}
+
+        return self.memo(key, make)
 
     def collection_error(self, kind: str, auth_type: str | None = None) -> ErrorEntry | None:
         """A documented error of ``kind`` anywhere in the collection (collection-wide errors).
@@ -179,10 +227,14 @@ class ContractSet:
         every item with the same auth answers them alike: an error documented on one operation
         applies to the others unless they document their own.
         """
-        for op in self.operations:
-            if auth_type is not None and op.request.auth.type != auth_type:
-                continue
-            entry = op.error(kind)
-            if entry is not None:
-                return entry
-        return None
+
+        def first() -> ErrorEntry | None:
+            for op in self.operations:
+                if auth_type is not None and op.request.auth.type != auth_type:
+                    continue
+                entry = op.error(kind)
+                if entry is not None:
+                    return entry
+            return None
+
+        return self.memo(("collection error", kind, auth_type), first)
