@@ -4,14 +4,18 @@ and documented shapes are enforced."""
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from postman_contracts.collection import load_collection
+from postman_contracts.collection import Placeholder, Redactor, load_collection
 from postman_contracts.contracts import FORMAT_CHECKER, InferenceOptions, build_contracts
+from postman_contracts.contracts._build import _redact_walk, redact_json
 from tests.contracts.helpers import schema_errors
 from tests.paths import ALL_COLLECTIONS, BUNDLED
 
@@ -174,3 +178,25 @@ def test_strict_closes_objects() -> None:
     assert schema is not None and schema["additionalProperties"] is False
     lenient = build_contracts(load_collection(BUNDLED)).operation("leads").request.schema
     assert lenient is not None and "additionalProperties" not in lenient
+
+
+_JSON_WITH_SLOTS = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.builds(Placeholder, st.text(min_size=1), st.booleans()),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    max_leaves=25,
+)
+
+
+@given(_JSON_WITH_SLOTS)
+def test_copying_a_body_without_secrets_is_the_redacting_walk(value: Any) -> None:
+    # With no secret to redact, redact_json copies through the C JSON codec; it must give
+    # the very values the general walk gives (1, 1.0 and True apart, placeholders as text).
+    nothing = Redactor(frozenset())
+    fast, walked = redact_json(value, nothing), _redact_walk(value, nothing)
+    assert json.dumps(fast) == json.dumps(walked)
+    assert fast is not value or not isinstance(value, (dict, list))
