@@ -5,14 +5,25 @@ bounded depth, resolves auth inheritance (collection → folder → item, ``inhe
 explicit ``noauth``), applies variable precedence (collection < environment < overrides),
 gives every operation a stable unique id, and turns every malformed input into a located
 :class:`~postman_contracts.CollectionError`.
+
+A collection file is read item by item (see :mod:`~postman_contracts.collection._stream`):
+each item is converted as soon as its JSON is decoded and that JSON is dropped, so the whole
+parsed document never lives next to the model. Items come either from that walk or from an
+already parsed tree (a mapping, or a file the walk does not take); both go through the same
+conversion. Exports often put a folder's ``auth`` (and the collection's) after its items, so
+an operation without its own auth is built as :data:`_INHERITED` and given its auth once the
+whole tree is known. A file whose walk fails for any reason is read again the old way, whole,
+so that what it returns or raises is exactly what that way gives.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
+from postman_contracts._errors import CollectionError
 from postman_contracts.collection._gc import collector_paused
 from postman_contracts.collection._ids import IdAllocator
 from postman_contracts.collection._model import (
@@ -42,7 +53,8 @@ from postman_contracts.collection._parts import (
     text,
 )
 from postman_contracts.collection._secrets import collect_secrets, is_secret_name
-from postman_contracts.collection._source import Limits, read_json_document
+from postman_contracts.collection._source import Limits, parse_document, read_json_text
+from postman_contracts.collection._stream import JsonReader, Unstreamable
 from postman_contracts.collection._variables import effective_values, load_environment
 
 __all__ = ["load_collection"]
@@ -54,6 +66,9 @@ _V1_HINT = (
     "with `npx postman-collection-transformer convert -i IN.json -o OUT.json -j 1.0.0 -p 2.1.0` "
     "or re-export it from Postman as Collection v2.1"
 )
+
+#: The auth of an operation that inherits one, until its folders' auth is known.
+_INHERITED = Auth("inherit")
 
 
 def load_collection(
@@ -77,14 +92,47 @@ def load_collection(
             file, the Postman item path and a JSON pointer.
     """
     limits = limits or Limits()
+    overrides = dict(variables or {})
     with collector_paused():  # millions of live objects, no garbage: see _gc
         if isinstance(source, Mapping):
-            doc: Any = source
-            file: str | None = None
-        else:
-            doc, file = read_json_document(source, limits=limits)
-        env = () if environment is None else load_environment(environment, limits=limits)
-        return _Loader(file, limits).collection(doc, env, dict(variables or {}))
+            return _load_tree(source, None, environment, overrides, limits)
+        content, file = read_json_text(source, limits=limits)
+        loader = _Loader(file, limits)
+        read = loader.stream(content)
+        if read is None:  # a shape the walk does not take, or an error: read it whole
+            doc = parse_document(content, file)  # a syntax error anywhere is reported first
+            del content
+            return _load_tree(doc, file, environment, overrides, limits)
+        del content  # before the environment and the secrets are read
+        return loader.collection(read, _environment(environment, limits), overrides)
+
+
+def _load_tree(
+    doc: Any,
+    file: str | None,
+    environment: Source | None,
+    overrides: dict[str, str],
+    limits: Limits,
+) -> Collection:
+    """Load a parsed document (its environment is read first: its errors come first)."""
+    env = _environment(environment, limits)
+    loader = _Loader(file, limits)
+    return loader.collection(loader.read(doc), env, overrides)
+
+
+def _environment(environment: Source | None, limits: Limits) -> tuple[Variable, ...]:
+    return () if environment is None else load_environment(environment, limits=limits)
+
+
+class _Read(NamedTuple):
+    """What a collection's document says, before the environment and overrides."""
+
+    version: str
+    name: str
+    description: str
+    variables: tuple[Variable, ...]
+    auth: Auth | None
+    items: list[Folder | Operation]  # operations that inherit their auth hold _INHERITED
 
 
 class _Loader:
@@ -96,8 +144,32 @@ class _Loader:
         self.root = Where(file, "", "#", limits)
 
     def collection(
-        self, doc: Any, env: tuple[Variable, ...], overrides: dict[str, str]
+        self, read: _Read, env: tuple[Variable, ...], overrides: dict[str, str]
     ) -> Collection:
+        operations: list[Operation] = []
+        items = _settle(read.items, read.auth, operations)
+        overridden = tuple(
+            Variable(k, v, secret=_secret_override(k, read.variables)) for k, v in overrides.items()
+        )
+        all_vars = read.variables + env + overridden
+        return Collection(
+            name=read.name,
+            schema_version=read.version,
+            items=items,
+            operations=tuple(operations),
+            variables=all_vars,
+            values=effective_values(read.variables, env, overrides),
+            auth=read.auth,
+            description=read.description,
+            source=self.file,
+            warnings=tuple(self.root.warnings),
+            secrets=collect_secrets(all_vars, operations, read.auth, items),
+        )
+
+    # -- an already parsed document ---------------------------------------------------------
+
+    def read(self, doc: Any) -> _Read:
+        """Read a parsed document."""
         where = self.root
         if isinstance(doc, list):
             raise where.error(
@@ -105,36 +177,108 @@ class _Loader:
                 '({"info": ..., "item": [...]}) or a single item'
             )
         doc = expect_dict(doc, where, "the top level")
-        version, name, description, raw_items = self._kind(doc)
+        version, name, description = self._kind(doc)
+        raw_items = None if version == "item" else _item_list(doc, where)
         variables = read_variables(doc.get("variable"), where.at("variable"))
         auth = read_auth(doc.get("auth"), where.at("auth"))
         if raw_items is None:  # a bare item or folder is its own only item
-            collected: list[Folder | Operation] = []
-            operations: list[Operation] = []
-            self._item(doc, where, (), auth, 0, collected, operations)
-            items = tuple(collected)
+            items = [self._item(doc, where, (), 0)]
         else:
-            items, operations = self._items(raw_items, where, (), auth, 0)
-        overridden = tuple(
-            Variable(k, v, secret=_secret_override(k, variables)) for k, v in overrides.items()
-        )
-        all_vars = variables + env + overridden
-        return Collection(
-            name=name,
-            schema_version=version,
-            items=items,
-            operations=tuple(operations),
-            variables=all_vars,
-            values=effective_values(variables, env, overrides),
-            auth=auth,
-            description=description,
-            source=self.file,
-            warnings=tuple(self.root.warnings),
-            secrets=collect_secrets(all_vars, operations, auth, items),
-        )
+            items = self._items(raw_items, where, (), 0)
+        return _Read(version, name, description, variables, auth, items)
 
-    def _kind(self, doc: dict[str, Any]) -> tuple[str, str, str, list[Any] | None]:
-        """Tell a v2 collection from a v1 one and from a bare item or folder (items ``None``)."""
+    def _items(
+        self, raw_items: list[Any], where: Where, folders: tuple[str, ...], depth: int
+    ) -> list[Folder | Operation]:
+        self._check_depth(where, depth)
+        return [
+            self._item(raw, where.at("item", i), folders, depth) for i, raw in enumerate(raw_items)
+        ]
+
+    def _item(
+        self, raw: object, where: Where, folders: tuple[str, ...], depth: int
+    ) -> Folder | Operation:
+        item, name, w = self._begin(raw, where, folders)
+        if "item" in item:
+            sub = expect_list(item["item"], w.at("item"), "item")
+            own_auth = read_auth(item.get("auth"), w.at("auth"))
+            children = self._items(sub, w, (*folders, name), depth + 1)
+            return self._folder(item, w, name, children, own_auth)
+        if "request" in item:
+            return self._operation(item, w, folders, name)
+        raise w.error("the item has neither 'request' (a request) nor 'item' (a folder)")
+
+    # -- a document's text, item by item ----------------------------------------------------
+
+    def stream(self, content: str) -> _Read | None:
+        """Read a collection's text item by item; ``None`` when it must be read whole.
+
+        Only a v2 collection object with an ``item`` array is walked. Anything the walk cannot
+        take, and any error, gives ``None``: parsing the whole text (a syntax error anywhere
+        comes first) and walking the tree (its errors come in its own order) reports it.
+        """
+        try:
+            return self._stream_collection(JsonReader(content))
+        except (Unstreamable, CollectionError, RecursionError):
+            return None
+
+    def _stream_collection(self, reader: JsonReader) -> _Read:
+        doc: dict[str, Any] = {}
+        items: list[Folder | Operation] | None = None
+        for key in reader.members():
+            if key in doc or (key == "item" and items is not None):
+                raise Unstreamable  # json.loads keeps the last of repeated keys
+            if key == "item" and reader.peek() == "[":
+                # A v2 collection's items, unless `info` (which may come after) says otherwise.
+                items = self._stream_items(reader, self.root, (), 0)
+            else:
+                doc[key] = reader.value()
+        reader.end()
+        if items is None or not isinstance(doc.get("info"), dict):
+            raise Unstreamable  # not a v2 collection: a bare item or folder, or no collection
+        version, name, description = self._kind(doc)
+        variables = read_variables(doc.get("variable"), self.root.at("variable"))
+        auth = read_auth(doc.get("auth"), self.root.at("auth"))
+        return _Read(version, name, description, variables, auth, items)
+
+    def _stream_items(
+        self, reader: JsonReader, where: Where, folders: tuple[str, ...], depth: int
+    ) -> list[Folder | Operation]:
+        self._check_depth(where, depth)
+        return [
+            self._stream_item(reader, where.at("item", i), folders, depth)
+            for i in reader.elements()
+        ]
+
+    def _stream_item(
+        self, reader: JsonReader, where: Where, folders: tuple[str, ...], depth: int
+    ) -> Folder | Operation:
+        """An item: a request decoded whole, a folder key by key so that its items stream."""
+        start = reader.pos
+        if reader.peek() != "{":
+            return self._item(reader.value(), where, folders, depth)
+        item: dict[str, Any] = {}
+        folder: tuple[str, Where, list[Folder | Operation]] | None = None
+        for key in reader.members():
+            if key in item or (key == "item" and folder is not None):
+                raise Unstreamable  # json.loads keeps the last of repeated keys
+            if key == "item" and reader.peek() == "[":
+                if "name" not in item:  # the folder's path is not known yet: decode it whole
+                    reader.pos = start
+                    return self._item(reader.value(), where, folders, depth)
+                _, name, w = self._begin(item, where, folders)
+                folder = name, w, self._stream_items(reader, w, (*folders, name), depth + 1)
+            else:
+                item[key] = reader.value()
+        if folder is None:
+            return self._item(item, where, folders, depth)
+        name, w, children = folder
+        return self._folder(item, w, name, children, read_auth(item.get("auth"), w.at("auth")))
+
+    # -- one item, whichever way it came ----------------------------------------------------
+
+    def _kind(self, doc: dict[str, Any]) -> tuple[str, str, str]:
+        """A v2 collection's version, name and description; ``"item"`` for a bare item."""
         where = self.root
         info = doc.get("info")
         if "requests" in doc and ("order" in doc or "folders" in doc) and "item" not in doc:
@@ -147,42 +291,22 @@ class _Loader:
             version = "2.0.0" if "v2.0.0" in schema else "2.1.0"
             name = text(info.get("name"), where.at("info", "name"), "info.name")
             desc = read_description(info.get("description"), where.at("info", "description"))
-            if "item" not in doc:
-                raise where.error("the collection has no 'item' list")
-            return version, name, desc, expect_list(doc["item"], where.at("item"), "item")
+            return version, name, desc
         if "request" in doc or "item" in doc:  # a bare item or folder
-            return "item", text(doc.get("name"), where.at("name"), "name"), "", None
+            return "item", text(doc.get("name"), where.at("name"), "name"), ""
         raise where.error(
             "not a Postman collection: expected 'info' and 'item' (a collection) or 'request' "
             "(a single item)"
         )
 
-    def _items(
-        self,
-        raw_items: list[Any],
-        where: Where,
-        folders: tuple[str, ...],
-        auth: Auth | None,
-        depth: int,
-    ) -> tuple[tuple[Folder | Operation, ...], list[Operation]]:
+    def _check_depth(self, where: Where, depth: int) -> None:
         if depth > self.limits.max_depth:
             raise where.error(f"folders nested deeper than {self.limits.max_depth} levels")
-        items: list[Folder | Operation] = []
-        operations: list[Operation] = []
-        for i, raw in enumerate(raw_items):
-            self._item(raw, where.at("item", i), folders, auth, depth, items, operations)
-        return tuple(items), operations
 
-    def _item(
-        self,
-        raw: object,
-        where: Where,
-        folders: tuple[str, ...],
-        auth: Auth | None,
-        depth: int,
-        items: list[Folder | Operation],
-        operations: list[Operation],
-    ) -> None:
+    def _begin(
+        self, raw: object, where: Where, folders: tuple[str, ...]
+    ) -> tuple[dict[str, Any], str, Where]:
+        """Count an item, check it is an object, and locate it by its name."""
         self.count += 1
         if self.count > self.limits.max_items:
             raise where.error(f"more than {self.limits.max_items:,} items")
@@ -191,28 +315,21 @@ class _Loader:
         w = Where(
             self.file, " / ".join((*folders, name)), where.pointer, self.limits, where.warnings
         )
-        if "item" in item:
-            sub = expect_list(item["item"], w.at("item"), "item")
-            own_auth = read_auth(item.get("auth"), w.at("auth"))
-            effective = own_auth if own_auth is not None else auth
-            children, ops = self._items(sub, w, (*folders, name), effective, depth + 1)
-            description = read_description(item.get("description"), w.at("description"))
-            items.append(Folder(name, children, own_auth, description, w.pointer))
-            operations.extend(ops)
-        elif "request" in item:
-            op = self._operation(item, w, folders, name, auth)
-            items.append(op)
-            operations.append(op)
-        else:
-            raise w.error("the item has neither 'request' (a request) nor 'item' (a folder)")
+        return item, name, w
 
-    def _operation(
+    def _folder(
         self,
         item: dict[str, Any],
         where: Where,
-        folders: tuple[str, ...],
         name: str,
-        inherited: Auth | None,
+        children: list[Folder | Operation],
+        own_auth: Auth | None,
+    ) -> Folder:
+        description = read_description(item.get("description"), where.at("description"))
+        return Folder(name, tuple(children), own_auth, description, where.pointer)
+
+    def _operation(
+        self, item: dict[str, Any], where: Where, folders: tuple[str, ...], name: str
     ) -> Operation:
         request = read_request(item["request"], where.at("request"))
         responses = expect_list(item.get("response"), where.at("response"), "response")
@@ -227,11 +344,40 @@ class _Loader:
             name=name,
             folder=folders,
             request=request,
-            auth=request.auth if request.auth is not None else inherited,
+            auth=request.auth if request.auth is not None else _INHERITED,
             examples=examples,
             description=description,
             pointer=where.pointer,
         )
+
+
+def _item_list(doc: dict[str, Any], where: Where) -> list[Any]:
+    if "item" not in doc:
+        raise where.error("the collection has no 'item' list")
+    return expect_list(doc["item"], where.at("item"), "item")
+
+
+def _settle(
+    items: list[Folder | Operation] | tuple[Folder | Operation, ...],
+    inherited: Auth | None,
+    operations: list[Operation],
+) -> tuple[Folder | Operation, ...]:
+    """Give each operation that inherits its auth the auth in effect where it sits.
+
+    That is its nearest folder's auth, or the collection's (``None`` when nothing sets one).
+    Every operation is appended to ``operations``, depth first, in file order.
+    """
+    settled: list[Folder | Operation] = []
+    for node in items:
+        if isinstance(node, Folder):
+            effective = inherited if node.auth is None else node.auth
+            node = replace(node, items=_settle(node.items, effective, operations))
+        else:
+            if node.auth is _INHERITED:
+                node = replace(node, auth=inherited)
+            operations.append(node)
+        settled.append(node)
+    return tuple(settled)
 
 
 def _secret_override(key: str, variables: tuple[Variable, ...]) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from postman_contracts._errors import CollectionError
 
-__all__ = ["Limits", "lone_surrogate", "read_json_document"]
+__all__ = ["Limits", "lone_surrogate", "parse_document", "read_json_document", "read_json_text"]
 
 _MiB = 1024 * 1024
 
@@ -66,13 +66,14 @@ def _decode(data: bytes, file: str) -> str:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def lone_surrogate(value: Any, text: str) -> str | None:
+def lone_surrogate(value: Any, text: str, start: int = 0, end: int | None = None) -> str | None:
     """The JSON pointer of a string of ``value`` holding half a surrogate pair, if any.
 
     JSON may spell ``"\\ud800"``, which is no Unicode text: nothing could write it as UTF-8
-    later. Only a value whose ``text`` has such an escape is searched.
+    later. Only a value whose ``text`` (or ``text[start:end]``, where it was decoded from) has
+    such an escape is searched.
     """
-    if not _SURROGATE_ESCAPE.search(text):
+    if not _SURROGATE_ESCAPE.search(text, start, len(text) if end is None else end):
         return None
     stack: list[tuple[Any, str]] = [(value, "#")]
     while stack:
@@ -135,6 +136,17 @@ def read_json_document(
     source: str | os.PathLike[str], *, limits: Limits, what: str = "collection"
 ) -> tuple[Any, str]:
     """Read and parse a JSON file; return the value and the file name used in messages."""
+    text, file = read_json_text(source, limits=limits, what=what)
+    return parse_document(text, file), file
+
+
+def read_json_text(
+    source: str | os.PathLike[str], *, limits: Limits, what: str = "collection"
+) -> tuple[str, str]:
+    """Read a JSON file's text (size bounded, UTF-8); return it and the file name for messages.
+
+    The bytes are dropped once decoded: a large file's text is all that stays alive.
+    """
     path = Path(source)
     file = str(source)
     try:
@@ -151,4 +163,4 @@ def read_json_document(
         raise CollectionError(f"is a directory, not a {what} file", file=file) from err
     except OSError as err:
         raise CollectionError(f"cannot read the {what} file: {err.strerror}", file=file) from err
-    return parse_document(_decode(data, file), file), file
+    return _decode(data, file), file
