@@ -8,6 +8,7 @@ and a :class:`Where` (for located errors) and returns a model part.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Literal
@@ -136,6 +137,13 @@ def read_description(value: object, where: Where) -> str:
     return text(value, where, "description")
 
 
+@functools.lru_cache(maxsize=4096)
+def _header(key: str, value: str, disabled: bool) -> Header:
+    """One shared object per distinct header: the model is frozen, and every saved example
+    repeats the same few dozen response headers (a quarter of a large collection's model)."""
+    return Header(key, value, disabled)
+
+
 def read_headers(value: object, where: Where) -> tuple[Header, ...]:
     """Headers: a list of ``{key, value, disabled}``, ``Key: value`` lines, or ``null``."""
     if isinstance(value, str):
@@ -146,7 +154,7 @@ def read_headers(value: object, where: Where) -> tuple[Header, ...]:
         if type(raw) is dict:  # the usual shape, read without locating anything
             key, val = raw.get("key"), raw.get("value")
             if type(key) is str and type(val) is str:
-                out.append(Header(key=key, value=val, disabled=raw.get("disabled") is True))
+                out.append(_header(key, val, raw.get("disabled") is True))
                 continue
         w = where.at(i)
         h = expect_dict(raw, w, "a header")
