@@ -27,6 +27,7 @@ from postman_contracts.contracts import (
     diff_contracts,
     dump_json,
     open_contracts,
+    stream_contracts,
     to_openapi,
     write_contracts,
 )
@@ -237,9 +238,9 @@ def _options(args: argparse.Namespace) -> InferenceOptions:
 
 def _generate(args: argparse.Namespace, out: TextIO) -> int:
     collection = _load(args)
-    contracts = build_contracts(collection, _options(args))
     directory = Path(args.output)
     if args.check:
+        contracts = build_contracts(collection, _options(args))
         report = check_tree(contracts, directory)
         if report:
             out.write(
@@ -250,9 +251,11 @@ def _generate(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_FAILED
         out.write(f"{directory} is up to date ({len(contracts.operations)} operations)\n")
         return EXIT_OK
-    files = write_contracts(contracts, directory)
+    # One operation's contracts at a time: a large collection's would not fit beside it.
+    header, operations = stream_contracts(collection, _options(args))
+    files = write_contracts(header, directory, operations=operations)
     out.write(
-        f"wrote {len(files)} files for {len(contracts.operations)} operations to {directory}\n"
+        f"wrote {len(files)} files for {len(collection.operations)} operations to {directory}\n"
     )
     return EXIT_OK
 

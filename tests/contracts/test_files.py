@@ -19,6 +19,7 @@ from postman_contracts.contracts import (
     load_contracts,
     merge_patch,
     render,
+    stream_contracts,
     write_contracts,
 )
 from tests.paths import BUNDLED, CORPUS_FILES, ROOT
@@ -165,3 +166,27 @@ def test_write_contracts_writes_each_file_as_it_is_rendered(tmp_path: Path) -> N
     assert staged[0] == 0 and all(b > a for a, b in itertools.pairwise(staged))
     on_disk = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert written == on_disk == sorted(render(contracts))
+
+
+@pytest.mark.parametrize("path", [BUNDLED, *CORPUS_FILES], ids=lambda p: p.name)
+def test_streamed_contracts_write_the_same_tree_one_operation_at_a_time(
+    path: Path, tmp_path: Path
+) -> None:
+    collection = load_collection(path)
+    whole = write_contracts(build_contracts(collection), tmp_path / "whole")
+    header, operations = stream_contracts(collection)
+    built: list[str] = []
+
+    def counted() -> Any:
+        for op in operations:
+            # The previous operation's files are on disk before this one is even built.
+            staging = next(tmp_path.glob(".streamed.new-*"))
+            assert len(built) == 0 or (staging / built[-1]).is_dir()
+            built.append(op.id)
+            yield op
+
+    streamed = write_contracts(header, tmp_path / "streamed", operations=counted())
+    assert built == [op.id for op in collection.operations]
+    assert streamed == whole
+    for rel in whole:
+        assert (tmp_path / "streamed" / rel).read_bytes() == (tmp_path / "whole" / rel).read_bytes()

@@ -3,14 +3,15 @@
 ``build_contracts(collection)`` infers, for every operation, a request contract (method, URL
 template, parameters, headers, auth, body schema) and response contracts (status, content type,
 body schema per status and envelope), and an error catalog (code, status, placement, trigger).
-``write_contracts`` commits them as files, ``check_tree`` reports drift, ``diff_contracts``
-classifies changes, ``to_openapi`` exports OpenAPI 3.1.
+``write_contracts`` commits them as files (fed by ``stream_contracts``, one operation at a
+time), ``check_tree`` reports drift, ``diff_contracts`` classifies changes, ``to_openapi``
+exports OpenAPI 3.1.
 """
 
 from __future__ import annotations
 
 from postman_contracts._errors import ContractError
-from postman_contracts.contracts._build import build_contracts, redact_json
+from postman_contracts.contracts._build import build_contracts, redact_json, stream_contracts
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
 from postman_contracts.contracts._diff import Change, diff_contracts
 from postman_contracts.contracts._files import (
@@ -62,6 +63,7 @@ __all__ = [
     "open_contracts",
     "redact_json",
     "render",
+    "stream_contracts",
     "to_openapi",
     "write_contracts",
 ]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from postman_contracts.collection import (
@@ -43,7 +44,7 @@ from postman_contracts.contracts._model import (
     ResponseContract,
 )
 
-__all__ = ["build_contracts", "redact_json"]
+__all__ = ["build_contracts", "redact_json", "stream_contracts"]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _FORM_TYPES = {"urlencoded": "application/x-www-form-urlencoded", "formdata": "multipart/form-data"}
@@ -338,8 +339,6 @@ class _Builder:
 def _redacted_trigger(trigger: Any, redact: Redactor) -> Any:
     if not trigger.detail or not redact:
         return trigger
-    from dataclasses import replace
-
     return replace(trigger, detail=redact_json(trigger.detail, redact))
 
 
@@ -351,6 +350,24 @@ def _unique(values: list[Any]) -> list[Any]:
     return out
 
 
+def stream_contracts(
+    collection: Collection, options: InferenceOptions | None = None
+) -> tuple[ContractSet, Iterator[OperationContract]]:
+    """The contract set of ``collection`` without its operations, and those operations built
+    one at a time as they are asked for (for :func:`write_contracts`, whose memory then holds
+    one operation's contracts, not a whole large collection's)."""
+    options = options or InferenceOptions()
+    builder = _Builder(collection, options)
+    header = ContractSet(
+        name=collection.name,
+        operations=(),
+        envelope=builder.envelope,
+        options={"required": options.required, "strictness": options.strictness},
+        secrets=collection.secrets,
+    )
+    return header, (builder.operation(op) for op in collection.operations)
+
+
 def build_contracts(collection: Collection, options: InferenceOptions | None = None) -> ContractSet:
     """Infer the contracts of every operation of ``collection``.
 
@@ -359,13 +376,6 @@ def build_contracts(collection: Collection, options: InferenceOptions | None = N
         options: the inference policies (required keys, strictness); see
             :class:`~postman_contracts.contracts.InferenceOptions`.
     """
-    options = options or InferenceOptions()
     with collector_paused():  # many live objects, no garbage: see collection._gc
-        builder = _Builder(collection, options)
-        return ContractSet(
-            name=collection.name,
-            operations=tuple(builder.operation(op) for op in collection.operations),
-            envelope=builder.envelope,
-            options={"required": options.required, "strictness": options.strictness},
-            secrets=collection.secrets,
-        )
+        header, operations = stream_contracts(collection, options)
+        return replace(header, operations=tuple(operations))

@@ -13,7 +13,7 @@ import contextlib
 import difflib
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from json.encoder import encode_basestring as _quote
 from pathlib import Path
@@ -122,25 +122,22 @@ def _overrides(directory: Path, op_id: str) -> dict[str, Any]:
     return patch
 
 
-def _apply_overrides(contracts: ContractSet, directory: Path) -> ContractSet:
-    ops = []
-    for op in contracts.operations:
-        patch = _overrides(directory, op.id)
-        if not patch:
-            ops.append(op)
-            continue
-        request = op.request
-        if "request" in patch and request.schema is not None:
-            request = replace(request, schema=merge_patch(request.schema, patch["request"]))
-        by_status = patch.get("responses") or {}
-        responses = tuple(
-            replace(r, schema=merge_patch(r.schema, by_status[str(r.status)]))
-            if r.schema is not None and str(r.status) in by_status
-            else r
-            for r in op.responses
-        )
-        ops.append(replace(op, request=request, responses=responses))
-    return replace(contracts, operations=tuple(ops))
+def _overridden(op: OperationContract, directory: Path | None) -> OperationContract:
+    """``op`` with its reviewed overrides from ``directory`` (if any) applied."""
+    patch = {} if directory is None else _overrides(directory, op.id)
+    if not patch:
+        return op
+    request = op.request
+    if "request" in patch and request.schema is not None:
+        request = replace(request, schema=merge_patch(request.schema, patch["request"]))
+    by_status = patch.get("responses") or {}
+    responses = tuple(
+        replace(r, schema=merge_patch(r.schema, by_status[str(r.status)]))
+        if r.schema is not None and str(r.status) in by_status
+        else r
+        for r in op.responses
+    )
+    return replace(op, request=request, responses=responses)
 
 
 def _schema_files(op: OperationContract) -> tuple[dict[str, Any], dict[int, str]]:
@@ -262,15 +259,18 @@ def render(contracts: ContractSet, directory: Path | None = None) -> dict[str, b
         return dict(sorted(_render(contracts, directory)))
 
 
-def _render(contracts: ContractSet, directory: Path | None) -> Iterator[tuple[str, bytes]]:
+def _render(
+    contracts: ContractSet,
+    directory: Path | None,
+    operations: Iterable[OperationContract] | None = None,
+) -> Iterator[tuple[str, bytes]]:
     """Each file as soon as it is made: an operation's files, one operation at a time, then
-    the index. A writer that takes them as they come holds one operation's bytes, not all."""
-    if directory is not None:
-        contracts = _apply_overrides(contracts, directory)
-    operations = []
-    for op in contracts.operations:
+    the index. A writer that takes them as they come holds one operation's bytes, not all
+    (and, given ``operations`` as they are built, one operation's contracts)."""
+    index_entries = []
+    for op in contracts.operations if operations is None else operations:
         files: dict[str, bytes] = {}
-        operations.append(_operation_json(op, files))
+        index_entries.append(_operation_json(_overridden(op, directory), files))
         yield from files.items()
     env = contracts.envelope
     index = {
@@ -285,7 +285,7 @@ def _render(contracts: ContractSet, directory: Path | None) -> Iterator[tuple[st
             "status": env.status_key,
             "message": env.message_key,
         },
-        "operations": operations,
+        "operations": index_entries,
     }
     yield INDEX, dump_json(index)
 
@@ -300,15 +300,23 @@ def file_errors(path: Path, doing: str) -> Iterator[None]:
         raise ContractError(f"{path}: cannot {doing}: {detail}") from err
 
 
-def write_contracts(contracts: ContractSet, directory: Path) -> list[str]:
+def write_contracts(
+    contracts: ContractSet,
+    directory: Path,
+    *,
+    operations: Iterable[OperationContract] | None = None,
+) -> list[str]:
     """Write a contracts directory atomically, keeping its ``overrides/``.
 
     Each file is written as soon as it is rendered, so memory holds one operation's files
-    at a time, whatever the size of the collection. Returns the relative paths written,
-    sorted.
+    at a time, whatever the size of the collection. ``operations``, if given, are written
+    instead of ``contracts.operations``, consumed once as they come: with
+    :func:`stream_contracts` no more than one operation's contracts exist at a time.
+    Returns the relative paths written, sorted.
     """
     with file_errors(directory, "write the contracts"), collector_paused():
-        return replace_tree(directory, _render(contracts, directory), keep=(OVERRIDES,))
+        files = _render(contracts, directory, operations)
+        return replace_tree(directory, files, keep=(OVERRIDES,))
 
 
 def _on_disk(directory: Path) -> dict[str, bytes]:
