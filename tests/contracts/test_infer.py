@@ -10,17 +10,36 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import ContractError, InvalidArgument
 from postman_contracts.collection._placeholders import Placeholder, whole_placeholder
-from postman_contracts.contracts._formats import FORMAT_CHECKER
+from postman_contracts.contracts._formats import (
+    ALL_FORMATS,
+    DATE_RE,
+    DATE_TIME_RE,
+    EMAIL_RE,
+    FORMAT_CHECKER,
+    IPV4_RE,
+    OPAQUE_URI_RE,
+    URI_RE,
+    UUID_RE,
+    matching_formats,
+)
 from postman_contracts.contracts._infer import (
+    _DIGITS,
+    _DISCRIMINATORS,
+    _TOKEN,
+    _UPPER,
     MAX_DEPTH_LIMIT,
     InferenceOptions,
     SchemaBuilder,
+    _evidence,
+    _narrow,
+    _Node,
+    _possible_formats,
     infer_schema,
 )
 from tests.paths import SEEDS
@@ -520,6 +539,94 @@ def test_no_enum_at_mixed_type_positions() -> None:
 def test_a_format_wins_over_an_enum() -> None:
     uuid = "abcdef12-e89b-12d3-a456-426614174000"
     assert infer({"type": uuid})["properties"]["type"] == {"type": "string", "format": "uuid"}
+
+
+# -- shortcuts: the cheap paths of common positions agree with the general one -----------
+
+_PATTERNS = (DATE_TIME_RE, DATE_RE, EMAIL_RE, URI_RE, OPAQUE_URI_RE, UUID_RE, IPV4_RE)
+_FORMATTED = st.one_of(*(st.from_regex(pattern, fullmatch=True) for pattern in _PATTERNS))
+# Near misses: a formatted string with one character replaced, cut short or extended.
+_NEAR_MISSES = st.builds(
+    lambda text, at, char, cut: (text[:at] + char + text[at + 1 :])[: len(text) - cut],
+    _FORMATTED,
+    st.integers(0, 40),
+    st.sampled_from(["", "0", "a", "A", "-", ":", ".", "T", "@", "/", " ", "_"]),
+    st.integers(0, 2),
+)
+# Digit ids, constants and tokens, and constants and tokens around their 40-character limit.
+_SHAPES = r"[0-9]{1,22}|[A-Z][A-Z_0-9]{0,44}|[A-Za-z][A-Za-z0-9_.-]{0,44}"
+_LONG = r"[A-Z][A-Z_]{37,40}[A-Z]|[a-z][a-z0-9_.-]{37,41}"
+EVIDENCE = (
+    _FORMATTED
+    | _NEAR_MISSES
+    | STRINGS
+    | st.from_regex(_SHAPES, fullmatch=True)
+    | st.from_regex(_LONG, fullmatch=True)
+)
+SHORTCUTS = settings(max_examples=200, deadline=None)
+
+
+@SHORTCUTS
+@given(text=_FORMATTED | EVIDENCE)
+def test_the_format_prefilter_keeps_every_format_that_matches(text: str) -> None:
+    assert matching_formats(text) & ~_possible_formats(text) == 0
+
+
+@SHORTCUTS
+@given(
+    text=EVIDENCE,
+    name=st.sampled_from(["status", "Code", "errorCode", "name", "id"]) | st.none(),
+    max_enum=st.sampled_from([0, 1, 12]),
+)
+def test_the_evidence_of_a_first_string_is_what_narrowing_everything_leaves(
+    text: str, name: str | None, max_enum: int
+) -> None:
+    built = _Node(name, 0, max_enum)
+    _evidence(built, text, ALL_FORMATS)
+    # The general path: every format, digits and the name's enum bit, narrowed by ``text``.
+    narrowed = _Node(name, 0, max_enum)
+    enum = 0
+    if max_enum:
+        enum = _TOKEN if name is not None and name.lower() in _DISCRIMINATORS else _UPPER
+    narrowed.mask = ALL_FORMATS | _DIGITS | enum
+    narrowed.values = set() if enum else None
+    narrowed.min_len, narrowed.max_len = 1 << 62, 0
+    _narrow(narrowed, text)
+    assert (built.mask, built.values, built.handler) == (
+        narrowed.mask,
+        narrowed.values,
+        narrowed.handler,
+    )
+    assert getattr(built, "detector", None) == getattr(narrowed, "detector", None)
+    if built.mask & _DIGITS:
+        assert (built.min_len, built.max_len) == (narrowed.min_len, narrowed.max_len)
+
+
+class _Again(str):
+    """A ``str`` subclass: the builder takes it on the general path, even when repeated."""
+
+
+@SHORTCUTS
+@given(
+    texts=EVIDENCE.map(lambda text: [text]) | st.lists(EVIDENCE, min_size=1, max_size=3),
+    name=st.sampled_from(["status", "Code", "name", "id"]),
+    mixed=st.booleans(),
+    max_enum=st.sampled_from([0, 1, 2, 12]),
+)
+@example(texts=["A" * 40], name="name", mixed=False, max_enum=12)  # the longest constant
+@example(texts=["A" * 41], name="name", mixed=False, max_enum=12)
+@example(texts=["a" * 41], name="status", mixed=False, max_enum=12)
+def test_one_or_two_strings_at_a_position_give_the_general_paths_schema(
+    texts: list[str], name: str, mixed: bool, max_enum: int
+) -> None:
+    # A position keeping one string has its keywords written directly, and a second string
+    # tests only the formats both could have. Repeating the first string adds no evidence,
+    # but as a str subclass it sends the position down the general path from the start.
+    samples: list[Any] = [{name: text} for text in texts]
+    if mixed:
+        samples.append({name: None})  # strings among other types: never an enum
+    general = [samples[0], {name: _Again(texts[0])}, *samples[1:]]
+    assert infer(*general, max_enum=max_enum) == infer(*samples, max_enum=max_enum)
 
 
 # -- placeholders -------------------------------------------------------------------------

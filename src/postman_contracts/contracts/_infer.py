@@ -52,14 +52,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NoReturn
 
 from postman_contracts._errors import ContractError, InvalidArgument
 from postman_contracts.collection._placeholders import Placeholder
 from postman_contracts.contracts._formats import (
     ALL_FORMATS,
+    DATE,
+    DATE_TIME,
     DETECTORS,
+    EMAIL,
     FORMAT_NAMES,
+    IPV4,
+    URI,
+    UUID,
     matching_formats,
 )
 
@@ -140,7 +146,15 @@ _Handler = Callable[["_Node", str], None]
 
 
 class _Node:
-    """Statistics of one position: everything :meth:`SchemaBuilder.to_schema` needs."""
+    """Statistics of one position: everything :meth:`SchemaBuilder.to_schema` needs.
+
+    A node is created for every new position of every sample, so creation stores only what
+    every position needs. Strings are handled in two steps, because most positions of a
+    collection's examples only ever see one string (a message, a name, an id in one saved
+    response): the first string is just kept (:func:`_lone`), and its evidence is worked
+    out once, either when a different string arrives (:func:`_second`, which sets up
+    ``mask`` and what it draws on) or when the schema is written (:func:`_lone_keywords`).
+    """
 
     __slots__ = (
         "count",
@@ -161,6 +175,13 @@ class _Node:
         "values",
     )
 
+    # Set up by ``_evidence`` at the second distinct string, and only read after it.
+    mask: int  # string evidence still possible, narrowed by every string
+    values: set[str] | None  # distinct strings while an enum is possible
+    min_len: int  # lengths of the all-digit strings, while ``_DIGITS`` is possible
+    max_len: int
+    detector: Callable[[str], object]  # set by ``_choose`` when a format is the only hope
+
     def __init__(self, name: str | None, depth: int, max_enum: int) -> None:
         self.name = name  # the property name, which decides whether enums may apply
         self.depth = depth  # fixed by the position, so it is checked once, at creation
@@ -171,28 +192,96 @@ class _Node:
         self.items: _Node | None = None
         self.placeholders: set[str] | None = None
         self.last: str | None = None  # the last string seen, already accounted for
-        self.min_len, self.max_len = 1 << 62, 0  # lengths of all-digit strings
         self.max_enum = max_enum
-        self.values: set[str] | None = None  # distinct strings while an enum is possible
-        mask = ALL_FORMATS | _DIGITS | _ENUM_BITS
-        if max_enum == 0:
-            mask &= ~_ENUM_BITS
-        elif name is not None and name.lower() in _DISCRIMINATORS:
-            mask &= ~_UPPER  # any token will do; UPPER_SNAKE adds nothing
-            self.values = set()
-        else:
-            mask &= ~_TOKEN
-            self.values = set()
-        self.mask = mask  # string evidence still possible, narrowed by every string
-        self.detector: Callable[[str], object] = _no_format  # when a format is the only hope
-        self.handler: _Handler | None = _narrow  # what a new string costs: see _choose
-
-
-def _no_format(text: str) -> object:
-    return None
+        self.handler: _Handler | None = _lone  # what a new string costs: see _choose
 
 
 # -- string evidence: each node calls the cheapest handler its remaining mask allows -----
+
+
+def _lone(node: _Node, text: str) -> None:
+    """The first string at a position: only kept, as it may stay the only one."""
+    node.types |= _STR
+    node.last = text
+    node.handler = _second
+
+
+def _second(node: _Node, text: str) -> None:
+    """A second distinct string: set up the evidence of the first, then narrow it.
+
+    Only a format both strings could have can survive both, so only those are tested on
+    the first (usually none, and then no detector runs at all).
+    """
+    first: str = node.last  # type: ignore[assignment]  # set by _lone
+    _evidence(node, first, _possible_formats(first) & _possible_formats(text))
+    handler = node.handler
+    if handler is not None:
+        handler(node, text)
+
+
+def _possible_formats(text: str) -> int:
+    """The format bits whose detector could accept ``text``: a cheap filter before them.
+
+    Each test is a necessary condition read off the detector's pattern in :mod:`._formats`
+    (a separator it always contains, its fixed or bounded length), so a bit left out here
+    is one :func:`matching_formats` would not have found; most strings (names, messages)
+    pass none and cost no detector call at all. A property test holds this to
+    :func:`matching_formats` on strings generated from the detectors' own patterns.
+    """
+    size = len(text)
+    bits = 0
+    if ":" in text:  # every URI, and the time of a date-time
+        bits = (URI | DATE_TIME) if size >= 20 and text[10] == "T" else URI
+    if "@" in text:
+        bits |= EMAIL
+    if size == 10:  # YYYY-MM-DD
+        bits |= DATE
+    elif size == 36:  # 8-4-4-4-12
+        bits |= UUID
+    if 7 <= size <= 15 and "." in text:  # 0.0.0.0 to 255.255.255.255
+        bits |= IPV4
+    return bits
+
+
+def _matching(text: str, formats: int) -> int:
+    """:func:`matching_formats`, calling the detector itself when one format is left.
+
+    As :func:`_one_format` does: the prefilter usually leaves one format (a ``:`` makes
+    only ``uri`` possible), and its detector alone costs less than the general dispatch.
+    """
+    detector = DETECTORS.get(formats)
+    if detector is not None:
+        return formats if detector(text) else 0
+    return matching_formats(text, formats)
+
+
+def _evidence(node: _Node, text: str, formats: int) -> None:
+    """Set up the string evidence of a position from its first string, ``text``.
+
+    It has the effect of :func:`_narrow` on the full starting mask (the ``formats`` still
+    worth testing, digits, and the enum bit the name allows), computed directly: what
+    ``text`` shows is all the position knows, so the evidence is built up rather than
+    narrowed down. A property test holds the two to the same result.
+    """
+    mask = _matching(text, formats) if formats else 0
+    size = len(text)
+    if size >= 6 and text.isdigit() and text.isascii():
+        mask |= _DIGITS
+        node.min_len = node.max_len = size
+    node.values = None
+    # One value is always within ``max_enum`` when enums are on at all. An UPPER_SNAKE
+    # string of at most 40 characters is token-like.
+    if node.max_enum and size <= 40:
+        name = node.name
+        if name is not None and name.lower() in _DISCRIMINATORS:
+            if _TOKEN_RE.fullmatch(text) is not None:
+                mask |= _TOKEN  # any token will do; UPPER_SNAKE adds nothing
+                node.values = {text}
+        elif text.isupper() and _UPPER_RE.fullmatch(text) is not None:
+            mask |= _UPPER
+            node.values = {text}
+    node.mask = mask
+    _choose(node)
 
 
 def _choose(node: _Node) -> None:
@@ -211,18 +300,13 @@ def _choose(node: _Node) -> None:
 
 
 def _narrow(node: _Node, text: str) -> None:
-    """The general case: test ``text`` against every kind of evidence still possible.
-
-    Every node starts with this handler, so the first string seen at a position always
-    comes here, which is where the position learns it holds strings (the walk does not
-    spend an operation on that for every later string).
-    """
-    node.types |= _STR
+    """The general case: test ``text`` against every kind of evidence still possible."""
     node.last = text
     mask = node.mask
     formats = mask & ALL_FORMATS
     if formats:
-        mask &= matching_formats(text, formats) | ~ALL_FORMATS
+        formats &= _possible_formats(text)
+        mask &= (_matching(text, formats) if formats else 0) | ~ALL_FORMATS
     if mask & _DIGITS:
         size = len(text)
         if size >= 6 and text.isdigit() and text.isascii():
@@ -321,6 +405,9 @@ class SchemaBuilder:
         self._options = options
         self._max_depth = options.max_depth
         self._max_enum = options.max_enum
+        # The options ``_emit`` asks about at every object, read once.
+        self._strict = options.strictness == "strict"
+        self._required = options.required
         self._root = _Node(None, 0, options.max_enum)
         self._samples = 0
         self._broken = False
@@ -336,9 +423,13 @@ class SchemaBuilder:
             ContractError: the sample is nested deeper than ``max_depth`` or holds a value
                 that is not JSON. The builder is then unusable, as the sample is half-added.
         """
-        self._check_usable()
+        if self._broken:
+            self._unusable()
         try:
-            self._visit(self._root, sample)
+            if type(sample) is dict:  # as almost every example is
+                self._object(self._root, sample)
+            else:
+                self._visit(self._root, sample)
         except _Located as err:
             self._broken = True
             raise ContractError(
@@ -355,14 +446,15 @@ class SchemaBuilder:
         Returns:
             A new JSON-serialisable dict; the builder can go on taking samples.
         """
-        self._check_usable()
+        if self._broken:
+            self._unusable()
         if self._samples == 0:
             return {}
         return self._emit(self._root)
 
-    def _check_usable(self) -> None:
-        if self._broken:
-            raise ContractError("this SchemaBuilder failed on a sample; start a new one")
+    @staticmethod
+    def _unusable() -> NoReturn:
+        raise ContractError("this SchemaBuilder failed on a sample; start a new one")
 
     # -- walking samples: one frame per nesting level, scalars handled inline -----------
 
@@ -397,8 +489,16 @@ class SchemaBuilder:
         try:
             for key, value in obj.items():
                 child = get(key)
-                if child is None:
-                    child = self._child(node, key)
+                if child is None:  # a new position, created inline: it is frequent
+                    if type(key) is not str or node.depth >= self._max_depth:
+                        self._refuse(node, key)
+                    child = props[key] = _Node(key, node.depth + 1, self._max_enum)
+                    if type(value) is str:  # what _lone would do, without the call
+                        child.count = 1
+                        child.types = _STR
+                        child.last = value
+                        child.handler = _second
+                        continue
                 child.count += 1
                 kind = type(value)
                 if kind is str:
@@ -419,16 +519,11 @@ class SchemaBuilder:
             err.parts.append(str(key))
             raise
 
-    def _child(self, node: _Node, key: object) -> _Node:
-        """Create the node of a key seen for the first time at ``node``."""
+    def _refuse(self, node: _Node, key: object) -> None:
+        """Raise why a key seen for the first time at ``node`` cannot have a position."""
         if type(key) is not str:
             raise _Located(f"object key {key!r} is not a string", [])
-        if node.depth >= self._max_depth:
-            raise _Located(f"nested deeper than max_depth={self._max_depth}", [])
-        child = _Node(key, node.depth + 1, self._max_enum)
-        assert node.props is not None
-        node.props[key] = child
-        return child
+        raise _Located(f"nested deeper than max_depth={self._max_depth}", [])
 
     def _array(self, node: _Node, arr: list[Any]) -> None:
         node.types |= _ARR
@@ -486,45 +581,61 @@ class SchemaBuilder:
     # -- building the schema: one frame per nesting level too ---------------------------
 
     def _emit(self, node: _Node) -> dict[str, Any]:
-        types = node.types | (_OBJ if node.objects else 0)
-        if not types:
-            return _placeholder_schema(node.placeholders or set())
-        schema: dict[str, Any] = {"type": _type_names(types)}
+        types = node.types
+        if node.objects:
+            types |= _OBJ
+        kind = _TYPE_LISTS[types]
+        schema: dict[str, Any] = {"type": kind if type(kind) is str else list(kind)}
+        if not types & (_STR | _ARR | _OBJ):  # a leaf of scalars: nothing but its type
+            if not types:
+                return _placeholder_schema(node.placeholders or set())
+            return schema
         if types & _STR:
-            _string_keywords(node, schema, only_strings=types == _STR)
-        if types & _ARR and node.items is not None:
-            schema["items"] = self._emit(node.items)
+            if node.handler is _second:  # one string only, its evidence never worked out
+                _lone_keywords(node, schema, types == _STR)
+            else:
+                mask = node.mask
+                if mask:
+                    _string_keywords(node, schema, mask, only_strings=types == _STR)
+        if types & _ARR:
+            items = node.items
+            if items is not None:
+                schema["items"] = self._emit(items)
         if types & _OBJ:
-            props = node.props or {}
-            names = sorted(props)
-            if names:
+            props = node.props
+            if props:  # set by the first object here; empty while every object was
+                names = sorted(props)
                 properties: dict[str, Any] = {}
-                for name in names:
-                    properties[name] = self._emit(props[name])
+                # ``observed``: the keys every object here had, collected on the way.
+                required: list[str] | None = [] if self._required == "observed" else None
+                objects = node.objects
+                for name in names:  # a loop, not a comprehension: one frame per level
+                    child = props[name]
+                    if child.types == _STR and child.handler is _second and not child.objects:
+                        # The most common position of all: one string, nothing else.
+                        leaf: dict[str, Any] = {"type": "string"}
+                        _lone_keywords(child, leaf, True)
+                        properties[name] = leaf
+                    else:
+                        properties[name] = self._emit(child)
+                    if required is not None and child.count == objects:
+                        required.append(name)
                 schema["properties"] = properties
-            required = self._required(node, names)
-            if required:
-                schema["required"] = required
-            if self._options.strictness == "strict":
+                if required:
+                    schema["required"] = required
+                elif self._required == "all":
+                    schema["required"] = names
+            if self._strict:
                 schema["additionalProperties"] = False
         return schema
 
-    def _required(self, node: _Node, names: list[str]) -> list[str]:
-        policy = self._options.required
-        if policy == "all":
-            return names
-        if policy == "observed":
-            props = node.props or {}
-            return [name for name in names if props[name].count == node.objects]
-        return []
 
-
-def _string_keywords(node: _Node, schema: dict[str, Any], *, only_strings: bool) -> None:
-    mask = node.mask
-    for bit, name in FORMAT_NAMES.items():
-        if mask & bit:
-            schema["format"] = name
-            return
+def _string_keywords(node: _Node, schema: dict[str, Any], mask: int, *, only_strings: bool) -> None:
+    if mask & ALL_FORMATS:
+        for bit, name in FORMAT_NAMES.items():
+            if mask & bit:
+                schema["format"] = name
+                return
     if mask & _DIGITS:
         low, high = node.min_len, node.max_len
         schema["pattern"] = f"^[0-9]{{{low}}}$" if low == high else f"^[0-9]{{{low},{high}}}$"
@@ -532,11 +643,46 @@ def _string_keywords(node: _Node, schema: dict[str, Any], *, only_strings: bool)
         schema["enum"] = sorted(node.values)
 
 
+def _lone_keywords(node: _Node, schema: dict[str, Any], only_strings: bool) -> None:
+    """The keywords of a position whose strings all equal its first, ``node.last``.
+
+    What :func:`_evidence` of ``node.last`` then :func:`_string_keywords` would write,
+    without setting up the evidence: only what decides the schema is tested, in the order
+    it decides it (a property test holds the two to the same result).
+    """
+    text: str = node.last  # type: ignore[assignment]  # set by _lone
+    formats = _possible_formats(text)
+    if formats:
+        found = _matching(text, formats)
+        if found:
+            for bit, name in FORMAT_NAMES.items():
+                if found & bit:
+                    schema["format"] = name
+                    return
+    size = len(text)
+    if size >= 6 and text.isdigit() and text.isascii():
+        schema["pattern"] = f"^[0-9]{{{size}}}$"
+    elif only_strings and node.max_enum and size <= 40:
+        prop = node.name
+        if prop is not None and prop.lower() in _DISCRIMINATORS:
+            if _TOKEN_RE.fullmatch(text) is not None:
+                schema["enum"] = [text]
+        elif text.isupper() and _UPPER_RE.fullmatch(text) is not None:
+            schema["enum"] = [text]
+
+
 def _type_names(types: int) -> str | list[str]:
     if types & _INT and types & _NUM:
         types &= ~_INT  # every integer is a number
     names = [name for bit, name in _TYPE_NAMES if types & bit]
     return names[0] if len(names) == 1 else names
+
+
+#: ``_type_names`` of every combination of type bits, a list as a tuple (copied per use).
+_TYPE_LISTS: Final[tuple[str | tuple[str, ...], ...]] = tuple(
+    names if isinstance(names, str) else tuple(names)
+    for names in map(_type_names, range(_OBJ << 1))
+)
 
 
 def _placeholder_schema(kinds: set[str]) -> dict[str, Any]:
