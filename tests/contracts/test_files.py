@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,14 @@ def test_streamed_contracts_write_the_same_tree_one_operation_at_a_time(
     assert streamed == whole
     for rel in whole:
         assert (tmp_path / "streamed" / rel).read_bytes() == (tmp_path / "whole" / rel).read_bytes()
+
+
+@pytest.mark.parametrize("operations", ["all", "none"])
+def test_the_index_written_in_pieces_is_the_standard_serialisation(operations: str) -> None:
+    contracts = build_contracts(load_collection(BUNDLED))
+    if operations == "none":
+        contracts = replace(contracts, operations=())
+    index = render(contracts)["index.json"]
+    expected = json.dumps(json.loads(index), indent=2, sort_keys=True, ensure_ascii=False)
+    assert index == (expected + "\n").encode("utf-8")
+    assert len(json.loads(index)["operations"]) == len(contracts.operations)

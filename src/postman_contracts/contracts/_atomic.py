@@ -66,14 +66,15 @@ def recover(target: Path) -> None:
 
 
 def replace_tree(
-    target: Path, files: Iterable[tuple[str, bytes]], keep: tuple[str, ...] = ()
+    target: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]], keep: tuple[str, ...] = ()
 ) -> list[str]:
     """Make ``target`` hold exactly ``files`` (relative paths) plus its own ``keep`` subtrees.
 
     ``files`` may be a generator: each file is written (and synced) as it comes, so the
-    caller need not hold them all. The new tree is complete on disk before anything visible
-    changes; ``keep`` entries (such as ``overrides``) are copied across unchanged, never
-    rewritten. Returns the relative paths written, sorted.
+    caller need not hold them all; a file's content may itself come in pieces. The new tree
+    is complete on disk before anything visible changes; ``keep`` entries (such as
+    ``overrides``) are copied across unchanged, never rewritten. Returns the relative
+    paths written, sorted.
     """
     target = target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,13 +112,14 @@ def replace_tree(
         raise
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _write_synced(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a new file and sync it before closing: one open, not a write and a reopen."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for piece in (data,) if isinstance(data, bytes) else data:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)

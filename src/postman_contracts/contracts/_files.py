@@ -13,6 +13,7 @@ import contextlib
 import difflib
 import json
 import math
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from json.encoder import encode_basestring as _quote
@@ -54,6 +55,8 @@ def _encode(value: Any, newline: str) -> str:
     kind = type(value)
     if kind is str:
         return _quote(value)
+    if kind is _Encoded:
+        return str(value)
     if kind is dict:
         if not value:
             return "{}"
@@ -256,38 +259,65 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
 def render(contracts: ContractSet, directory: Path | None = None) -> dict[str, bytes]:
     """Every file of a contracts directory, as bytes, overrides from ``directory`` applied."""
     with collector_paused():  # the heap holds the whole model, and nothing here is garbage
-        return dict(sorted(_render(contracts, directory)))
+        return {
+            rel: data if isinstance(data, bytes) else b"".join(data)
+            for rel, data in sorted(_render(contracts, directory), key=lambda f: f[0])
+        }
+
+
+#: A file's content: its bytes, or its bytes in pieces (the index of a large collection).
+Content = bytes | Iterable[bytes]
 
 
 def _render(
     contracts: ContractSet,
     directory: Path | None,
     operations: Iterable[OperationContract] | None = None,
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[str, Content]]:
     """Each file as soon as it is made: an operation's files, one operation at a time, then
     the index. A writer that takes them as they come holds one operation's bytes, not all
     (and, given ``operations`` as they are built, one operation's contracts)."""
-    index_entries = []
-    for op in contracts.operations if operations is None else operations:
-        files: dict[str, bytes] = {}
-        index_entries.append(_operation_json(_overridden(op, directory), files))
-        yield from files.items()
-    env = contracts.envelope
-    index = {
-        "collection": contracts.name,
-        "format": FORMAT,
-        "options": contracts.options,
-        "envelope": None
-        if env is None
-        else {
-            "keys": list(env.keys),
-            "code": env.code_key,
-            "status": env.status_key,
-            "message": env.message_key,
-        },
-        "operations": index_entries,
-    }
-    yield INDEX, dump_json(index)
+    # The index lists every operation: a quarter of a gigabyte of text for 50,000. Each
+    # entry is encoded at its indentation in the index and spooled to a temporary file
+    # (in memory while small), and the index is handed over in pieces from there.
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+        count = 0
+        for op in contracts.operations if operations is None else operations:
+            files: dict[str, bytes] = {}
+            entry = _encode(_operation_json(_overridden(op, directory), files), _ENTRY)
+            spool.write(((_ENTRY if count == 0 else "," + _ENTRY) + entry).encode("utf-8"))
+            count += 1
+            yield from files.items()
+        env = contracts.envelope
+        index = {
+            "collection": contracts.name,
+            "format": FORMAT,
+            "options": contracts.options,
+            "envelope": None
+            if env is None
+            else {
+                "keys": list(env.keys),
+                "code": env.code_key,
+                "status": env.status_key,
+                "message": env.message_key,
+            },
+            "operations": _Encoded(_OPERATIONS),
+        }
+        head, tail = dump_json(index).split(_OPERATIONS.encode("utf-8"))
+        if count == 0:
+            yield INDEX, head + b"[]" + tail
+            return
+        spool.seek(0)
+        yield INDEX, [head + b"[", *iter(lambda: spool.read(_SPOOL_BYTES), b""), b"\n  ]" + tail]
+
+
+_SPOOL_BYTES = 8 * 1024 * 1024
+_ENTRY = "\n    "  # the line break and indentation of an item of a top-level list
+_OPERATIONS = "\x00operations\x00"  # where the entries go: no encoded JSON holds a NUL
+
+
+class _Encoded(str):
+    """JSON text already encoded at its place in the document, written as it is."""
 
 
 @contextlib.contextmanager
