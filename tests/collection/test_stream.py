@@ -413,3 +413,49 @@ def test_equal_headers_are_one_object_in_the_model() -> None:
     distinct = {(h.key, h.value, h.disabled) for h in headers}
     assert len(headers) > len(distinct)
     assert len({id(h) for h in headers}) == len(distinct)
+
+
+# -- a window on the text ------------------------------------------------------------------------
+
+
+def _in_pieces(text: str, cuts: list[int]) -> Iterator[str]:
+    at = 0
+    for size in cuts:
+        yield text[at : at + size]
+        at += size
+    yield text[at:]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    base=st.sampled_from([DEEP, BUNDLED.read_text(encoding="utf-8")]),
+    cuts=st.lists(st.integers(1, 400), max_size=400),
+)
+def test_read_through_a_window_of_any_pieces_gives_the_whole_text_model(
+    base: str, cuts: list[int]
+) -> None:
+    # A file is read a megabyte at a time; wherever a piece ends (inside a key, a string, a
+    # number, between a backslash and its escape) the model must be the same.
+    limits = Limits()
+    streamed = _loader._Loader("c.json", limits)
+    read = streamed.stream(_in_pieces(base, cuts))
+    assert read is not None
+    whole = _loader._Loader("c.json", limits)
+    assert_same_model(
+        streamed.collection(read, (), {}),
+        whole.collection(whole.read(json.loads(base)), (), {}),
+    )
+
+
+def test_a_number_cut_by_the_window_is_read_whole() -> None:
+    # A folder's members are decoded one by one: a number that the window's end cuts
+    # (123|4567) is complete JSON on its own, and must be read on past the window.
+    doc = collection([{**folder("f", [request_item("r")]), "name": 1234567}])
+    text = json.dumps(doc)
+    cut = text.index("1234567") + 3
+    loader = _loader._Loader(None, Limits())
+    read = loader.stream(iter([text[:cut], text[cut:]]))
+    assert read is not None
+    streamed = loader.collection(read, (), {})
+    assert streamed.operations[0].folder == ("1234567",)
+    assert streamed == load_collection(doc)

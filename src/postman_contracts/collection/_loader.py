@@ -19,7 +19,7 @@ so that what it returns or raises is exactly what that way gives.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -53,7 +53,12 @@ from postman_contracts.collection._parts import (
     text,
 )
 from postman_contracts.collection._secrets import collect_secrets, is_secret_name
-from postman_contracts.collection._source import Limits, parse_document, read_json_text
+from postman_contracts.collection._source import (
+    Limits,
+    parse_document,
+    read_json_pieces,
+    read_json_text,
+)
 from postman_contracts.collection._stream import JsonReader, Unstreamable
 from postman_contracts.collection._variables import effective_values, load_environment
 
@@ -96,14 +101,17 @@ def load_collection(
     with collector_paused():  # millions of live objects, no garbage: see _gc
         if isinstance(source, Mapping):
             return _load_tree(source, None, environment, overrides, limits)
-        content, file = read_json_text(source, limits=limits)
+        pieces, file = read_json_pieces(source, limits=limits)
         loader = _Loader(file, limits)
-        read = loader.stream(content)
+        try:
+            read = loader.stream(pieces)
+        finally:
+            pieces.close()
         if read is None:  # a shape the walk does not take, or an error: read it whole
+            content, file = read_json_text(source, limits=limits)
             doc = parse_document(content, file)  # a syntax error anywhere is reported first
             del content
             return _load_tree(doc, file, environment, overrides, limits)
-        del content  # before the environment and the secrets are read
         return loader.collection(read, _environment(environment, limits), overrides)
 
 
@@ -210,7 +218,7 @@ class _Loader:
 
     # -- a document's text, item by item ----------------------------------------------------
 
-    def stream(self, content: str) -> _Read | None:
+    def stream(self, content: str | Iterator[str]) -> _Read | None:
         """Read a collection's text item by item; ``None`` when it must be read whole.
 
         Only a v2 collection object with an ``item`` array is walked. Anything the walk cannot
@@ -254,9 +262,9 @@ class _Loader:
         self, reader: JsonReader, where: Where, folders: tuple[str, ...], depth: int
     ) -> Folder | Operation:
         """An item: a request decoded whole, a folder key by key so that its items stream."""
-        start = reader.pos
         if reader.peek() != "{":
             return self._item(reader.value(), where, folders, depth)
+        start = reader.mark()  # in case the folder must be decoded whole after all
         item: dict[str, Any] = {}
         folder: tuple[str, Where, list[Folder | Operation]] | None = None
         for key in reader.members():
@@ -264,12 +272,16 @@ class _Loader:
                 raise Unstreamable  # json.loads keeps the last of repeated keys
             if key == "item" and reader.peek() == "[":
                 if "name" not in item:  # the folder's path is not known yet: decode it whole
-                    reader.pos = start
-                    return self._item(reader.value(), where, folders, depth)
+                    reader.rewind(start)
+                    whole = reader.value()
+                    reader.release()
+                    return self._item(whole, where, folders, depth)
+                reader.release()  # its items stream: the window moves on with them
                 _, name, w = self._begin(item, where, folders)
                 folder = name, w, self._stream_items(reader, w, (*folders, name), depth + 1)
             else:
                 item[key] = reader.value()
+        reader.release()
         if folder is None:
             return self._item(item, where, folders, depth)
         name, w, children = folder

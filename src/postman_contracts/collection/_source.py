@@ -7,17 +7,27 @@ module owns that boundary for collections, environments and contracts files alik
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from postman_contracts._errors import CollectionError
 
-__all__ = ["Limits", "lone_surrogate", "parse_document", "read_json_document", "read_json_text"]
+__all__ = [
+    "Limits",
+    "lone_surrogate",
+    "parse_document",
+    "read_json_document",
+    "read_json_pieces",
+    "read_json_text",
+]
 
 _MiB = 1024 * 1024
 
@@ -147,20 +157,78 @@ def read_json_text(
 
     The bytes are dropped once decoded: a large file's text is all that stays alive.
     """
+    path, file = _checked(source, limits, what)
+    with _reading(file, what):
+        data = path.read_bytes()
+    return _decode(data, file), file
+
+
+_PIECE_BYTES = _MiB
+
+
+def read_json_pieces(
+    source: str | os.PathLike[str], *, limits: Limits, what: str = "collection"
+) -> tuple[TextPieces, str]:
+    """A JSON file's text in pieces of a megabyte, and the file name for messages.
+
+    The same checks as :func:`read_json_text` come first (the file exists, is not too
+    large). A piece that is not UTF-8 (or a UTF-16 file) ends the pieces with
+    :class:`ValueError`: :func:`read_json_text` then says exactly what is wrong, and where.
+    """
+    path, file = _checked(source, limits, what)
+    with _reading(file, what):
+        return TextPieces(path.open("rb")), file
+
+
+class TextPieces:
+    """An open file's UTF-8 text, a megabyte per ``next``; :meth:`close` when done."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._started = self._ended = False
+
+    def __iter__(self) -> TextPieces:
+        return self
+
+    def __next__(self) -> str:
+        if self._ended:
+            raise StopIteration
+        data = self._handle.read(_PIECE_BYTES)
+        if not self._started:
+            self._started = True
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise ValueError("the file is UTF-16")
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+        if not data:
+            self._ended = True
+        return self._decoder.decode(data, final=self._ended)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._handle.close()
+
+
+def _checked(source: str | os.PathLike[str], limits: Limits, what: str) -> tuple[Path, str]:
     path = Path(source)
     file = str(source)
-    try:
+    with _reading(file, what):
         size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise CollectionError(
-                f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}",
-                file=file,
-            )
-        data = path.read_bytes()
+    if size > limits.max_file_bytes:
+        raise CollectionError(
+            f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}", file=file
+        )
+    return path, file
+
+
+@contextlib.contextmanager
+def _reading(file: str, what: str) -> Iterator[None]:
+    try:
+        yield
     except FileNotFoundError as err:
         raise CollectionError(f"no such {what} file", file=file) from err
     except IsADirectoryError as err:
         raise CollectionError(f"is a directory, not a {what} file", file=file) from err
     except OSError as err:
         raise CollectionError(f"cannot read the {what} file: {err.strerror}", file=file) from err
-    return _decode(data, file), file
