@@ -62,6 +62,21 @@ def parse_json_text(text: str, *, max_depth: int = 200) -> Any:
     Raises:
         JsonTextError: the text does not parse, or nests deeper than ``max_depth``.
     """
+    # Most bodies are plain JSON: no slot anywhere (quoted or not), no comment (JSON has
+    # none, so a text json.loads takes has none), and fewer brackets than ``max_depth``
+    # (so it cannot nest deeper). They need neither the preparing nor the walk.
+    if "{{" not in text and text.count("{") + text.count("[") <= max_depth:
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            pass  # the general path says what is wrong
+        else:
+            return _unicode(value, text)
+    return _parse_postman(text, max_depth)
+
+
+def _parse_postman(text: str, max_depth: int) -> Any:
+    """The general path: comments blanked, bare slots quoted, parsed, slots converted."""
     prepared = _prepare(text)
     try:
         value = json.loads(prepared)
@@ -71,9 +86,13 @@ def parse_json_text(text: str, *, max_depth: int = 200) -> Any:
         raise JsonTextError(f"nested deeper than {max_depth} levels", 1, 1) from err
     except ValueError as err:  # an integer of more digits than Python reads
         raise JsonTextError("a number has too many digits to read", 1, 1) from err
-    if lone_surrogate(value, prepared) is not None:
+    return _convert(_unicode(value, prepared), max_depth)
+
+
+def _unicode(value: Any, text: str) -> Any:
+    if lone_surrogate(value, text) is not None:
         raise JsonTextError("a string holds half a surrogate pair (such as \\ud800)", 1, 1)
-    return _convert(value, max_depth)
+    return value
 
 
 def _slot(text: str) -> Placeholder | None:
