@@ -241,6 +241,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """Close connections."""
     if RUN_KEY in config.stash:
         config.stash[RUN_KEY].close()
+        del config.stash[RUN_KEY]
 
 
 # -- fixtures for hand-written tests -------------------------------------------------------------
