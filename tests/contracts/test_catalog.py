@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from postman_contracts.collection import load_collection
-from postman_contracts.contracts import build_contracts
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from postman_contracts.collection import Placeholder, load_collection
+from postman_contracts.contracts import Trigger, build_contracts
+from postman_contracts.contracts import _catalog as catalog
 from postman_contracts.contracts._catalog import detect_envelope, pointer_to_path
 from tests.paths import BUNDLED
 
@@ -124,3 +131,39 @@ def test_pointer_to_path() -> None:
     assert pointer_to_path("/resource/0/file_id") == "resource[0].file_id"
     assert pointer_to_path("/a~1b/c~0d") == "a/b.c~d"
     assert pointer_to_path("") == ""
+
+
+_BODY_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.sampled_from([0, 1, 1.0, 0.0, 2])
+    | st.sampled_from(["a", "b", ""])
+    | st.builds(Placeholder, st.sampled_from(["id", "n"]), st.booleans())
+)
+_BODIES = st.recursive(
+    _BODY_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "c/d", "e~"]), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_BODIES, _BODIES)
+def test_the_diff_skips_equal_parts_without_changing_what_it_finds(good: Any, bad: Any) -> None:
+    # Equal subtrees are compared in C; True == 1 == 1.0 there, and the walk must still
+    # report a boolean that became a number.
+    fast: list[Trigger] = []
+    catalog._diff(good, bad, "", fast)
+    walked: list[Trigger] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(catalog, "_same_json", lambda a, b: False)
+        catalog._diff(good, bad, "", walked)
+    assert fast == walked
+
+
+def test_a_boolean_that_became_a_number_is_a_type_change() -> None:
+    found: list[Trigger] = []
+    catalog._diff({"flags": [True, 1]}, {"flags": [1, 1]}, "", found)
+    assert found == [Trigger("type_changed", "/flags/0", {"from": "boolean", "to": "integer"})]
