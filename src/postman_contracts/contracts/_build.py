@@ -357,7 +357,8 @@ def stream_contracts(
     one at a time as they are asked for (for :func:`write_contracts`, whose memory then holds
     one operation's contracts, not a whole large collection's)."""
     options = options or InferenceOptions()
-    builder = _Builder(collection, options)
+    with collector_paused():  # the envelope reads every example: see collection._gc
+        builder = _Builder(collection, options)
     header = ContractSet(
         name=collection.name,
         operations=(),

@@ -179,7 +179,10 @@ def detect_envelope(operations: Iterable[Operation]) -> Envelope | None:
     records = [r for op in operations for e in op.examples for r in error_records(e)[1]]
     if not records:
         return None
-    keys = sorted(set.intersection(*(set(r) for r in records)))
+    shared = set(records[0])
+    for record in records:  # one set narrowed, not one set per record (175,000 in a big one)
+        shared.intersection_update(record.keys())
+    keys = sorted(shared)
     best: tuple[int, int, str] | None = None
     for key in keys:
         values = [r[key] for r in records]
