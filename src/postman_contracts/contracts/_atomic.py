@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 __all__ = ["recover", "replace_tree", "write_file_atomic"]
 
@@ -23,14 +24,20 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+def _linux_call(name: str) -> Any:
+    """The Linux C library's function ``name``, or ``None`` on another system or libc."""
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return None
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically; ``False`` when this platform cannot."""
-    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    renameat2 = _linux_call("renameat2")
+    if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
@@ -88,13 +95,14 @@ def replace_tree(
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 made.add(path.parent)
-            _write_synced(path, data)
+            _write_new(path, data)
             written.append(rel)
         for name in keep:
             if (target / name).exists():
                 shutil.copytree(target / name, staging / name, copy_function=shutil.copy2)
-                _fsync_tree(staging / name)
-        _fsync_dirs(made | {staging})
+        if not _sync_filesystem(staging):
+            _fsync_tree(staging)
+            _fsync_dirs(made | {staging})
         if not target.exists():
             os.rename(staging, target)
             return sorted(written)
@@ -112,15 +120,27 @@ def replace_tree(
         raise
 
 
-def _write_synced(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write a new file and sync it before closing: one open, not a write and a reopen."""
+def _write_new(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write a new file (synced later, with the whole tree)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         for piece in (data,) if isinstance(data, bytes) else data:
             view = memoryview(piece)
             while view:
                 view = view[os.write(fd, view) :]
-        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_filesystem(path: Path) -> bool:
+    """Flush the file system holding ``path`` to disk in one call (Linux ``syncfs``), so a
+    tree of 225,000 files costs one wait, not one fsync each; ``False`` where there is none."""
+    syncfs = _linux_call("syncfs")
+    if syncfs is None:
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return bool(syncfs(fd) == 0)
     finally:
         os.close(fd)
 

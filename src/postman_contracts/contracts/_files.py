@@ -280,7 +280,9 @@ def _render(
     # The index lists every operation: a quarter of a gigabyte of text for 50,000. Each
     # entry is encoded at its indentation in the index and spooled to a temporary file
     # (in memory while small), and the index is handed over in pieces from there.
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+    # Beside the contracts when writing them: the same file system, not the system's /tmp.
+    spool_dir = None if directory is None else str(directory.absolute().parent)
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, dir=spool_dir) as spool:
         count = 0
         for op in contracts.operations if operations is None else operations:
             files: dict[str, bytes] = {}
