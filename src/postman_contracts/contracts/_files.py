@@ -281,7 +281,8 @@ def _render(
     # entry is encoded at its indentation in the index and spooled to a temporary file
     # (in memory while small), and the index is handed over in pieces from there.
     # Beside the contracts when writing them: the same file system, not the system's /tmp.
-    spool_dir = None if directory is None else str(directory.absolute().parent)
+    parent = None if directory is None else directory.absolute().parent
+    spool_dir = str(parent) if parent is not None and parent.is_dir() else None
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, dir=spool_dir) as spool:
         count = 0
         for op in contracts.operations if operations is None else operations:
