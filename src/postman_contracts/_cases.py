@@ -14,14 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from postman_contracts.collection._placeholders import dynamic_value
+from postman_contracts.collection._placeholders import fill_slots
 from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange, OperationContract
 from postman_contracts.contracts._checks import Expectation
 from postman_contracts.contracts._exchange import RequestSpec
 
 __all__ = ["Case", "base_request", "cases_for", "example_request", "open_routes"]
 
-_SLOT = re.compile(r"\{\{([^{}]+)\}\}")
 _OTHER_METHODS = ("DELETE", "PATCH", "PUT", "POST", "GET")
 
 
@@ -44,22 +43,9 @@ class Case:
     skip: str = ""
 
 
-def _slot_value(match: re.Match[str], variables: Mapping[str, str]) -> str:
-    name = match.group(1)
-    if name in variables:
-        return variables[name]
-    return dynamic_value(name) or match.group(0)
-
-
-def _fill(value: Any, variables: Mapping[str, str]) -> Any:
-    """Fill ``{{variables}}`` from ``variables`` and Postman's dynamic ones (``{{$guid}}``)."""
-    if isinstance(value, str) and "{{" in value:
-        return _SLOT.sub(lambda m: _slot_value(m, variables), value)
-    if isinstance(value, list):
-        return [_fill(v, variables) for v in value]
-    if isinstance(value, dict):
-        return {k: _fill(v, variables) for k, v in value.items()}
-    return value
+def _fill(value: Any, variables: Mapping[str, str], *, json: bool = False) -> Any:
+    """Fill ``{{variables}}`` and ``<type>`` slots: the one slot-filling policy."""
+    return fill_slots(value, variables, json=json)
 
 
 def _schema_example(schema: Mapping[str, Any]) -> str:
@@ -100,7 +86,7 @@ def example_request(
         path=path,
         query=tuple((k, _fill(v or "", variables)) for k, v in x.query),
         headers=tuple(headers),
-        body=_fill(x.body, variables) if x.body_is_json else None,
+        body=_fill(x.body, variables, json=True) if x.body_is_json else None,
         raw_body=raw,
         credentials=credentials,
     )

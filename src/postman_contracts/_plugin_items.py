@@ -70,7 +70,7 @@ class ContractRun:
         secrets = set(self.contracts.secrets) | {token} if token else set(self.contracts.secrets)
         secrets |= {v for k, v in self.variables.items() if v and k in auth_vars}
         self.redact = Redactor(secrets)
-        self.checker = Checker(self.contracts)
+        self.checker = Checker(self.contracts, strict=settings.strict)
         self._client: HttpClient | None = None
         #: per operation: requests sent by kind of test, and documented error codes seen
         self.stats: dict[str, dict[str, Counter[str]]] = {}

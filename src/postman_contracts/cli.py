@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from postman_contracts._errors import PostmanContractsError
 from postman_contracts.collection import Collection, Operation, Redactor, load_collection
 from postman_contracts.contracts import (
+    EvidencePolicy,
     InferenceOptions,
     build_contracts,
     check_tree,
@@ -99,6 +100,14 @@ def _parser() -> _Parser:
         default=None,
         help="which keys are required; default observed (present in every example)",
     )
+    for flag, what in (
+        ("--min-seen", "values a position needs before its keys are required and null refused"),
+        ("--min-distinct", "distinct values a format or digit pattern needs to be asserted"),
+        ("--enum-min-seen", "values an enum needs to be asserted (and two distinct ones)"),
+    ):
+        gen.add_argument(
+            flag, type=int, default=None, metavar="N", help=what + " (evidence policy)"
+        )
     gen.add_argument(
         "--check",
         action="store_true",
@@ -230,10 +239,17 @@ def _options(args: argparse.Namespace) -> InferenceOptions:
     if index.is_file():  # regenerate the way the committed contracts were generated
         with contextlib.suppress(ValueError, OSError):
             stored = json.loads(index.read_text(encoding="utf-8")).get("options") or {}
-    required = args.required or stored.get("required", "observed")
-    strictness = args.strictness or stored.get("strictness", "lenient")
-    # InferenceOptions validates both and raises InvalidArgument for a bad stored value.
-    return InferenceOptions(required=required, strictness=strictness)
+    required = getattr(args, "required", None) or stored.get("required", "observed")
+    strictness = getattr(args, "strictness", None) or stored.get("strictness", "lenient")
+    evidence = dict(stored.get("evidence") or {})
+    for name in ("min_seen", "min_distinct", "enum_min_seen"):
+        value = getattr(args, name, None)
+        if value is not None:
+            evidence[name] = value
+    # InferenceOptions validates them and raises InvalidArgument for a bad stored value.
+    return InferenceOptions(
+        required=required, strictness=strictness, policy=EvidencePolicy.from_json(evidence)
+    )
 
 
 def _generate(args: argparse.Namespace, out: TextIO) -> int:

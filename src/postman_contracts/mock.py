@@ -81,6 +81,8 @@ class MockApp:
         max_body: the largest request body read, in bytes; larger ones get a documented error.
         logger: called with one line per request (secrets redacted); default: the
             ``postman_contracts.mock`` logger at INFO.
+        strict: judge requests by every inferred constraint (the default), or only by those
+            the evidence policy asserts.
     """
 
     def __init__(
@@ -89,10 +91,14 @@ class MockApp:
         *,
         max_body: int = 1024 * 1024,
         logger: Callable[[str], None] | None = None,
+        strict: bool = True,
     ) -> None:
         self.contracts = contracts
         self.max_body = max_body
-        self.checker = Checker(contracts)
+        # The mock answers as the documentation would have the server answer: a request
+        # breaking any inferred constraint gets the closest documented error (strict=False:
+        # only the constraints with enough evidence, as the default checks hold them).
+        self.checker = Checker(contracts, strict=strict)
         self.redact = Redactor(contracts.secrets)
         self.logger = logger or log.info
         self._template = self._error_template()

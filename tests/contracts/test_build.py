@@ -14,8 +14,15 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from postman_contracts.collection import Placeholder, Redactor, load_collection
-from postman_contracts.contracts import FORMAT_CHECKER, InferenceOptions, build_contracts
+from postman_contracts.contracts import (
+    FORMAT_CHECKER,
+    EvidencePolicy,
+    InferenceOptions,
+    asserted_schema,
+    build_contracts,
+)
 from postman_contracts.contracts._build import _redact_walk, redact_json
+from postman_contracts.contracts._evidence import without_evidence
 from tests.contracts.helpers import schema_errors
 from tests.paths import ALL_COLLECTIONS, BUNDLED
 
@@ -72,11 +79,24 @@ def test_leads_request_schema() -> None:
     schema = build_contracts(load_collection(BUNDLED)).operation("leads").request.schema
     assert schema is not None
     assert schema["required"] == ["data", "ids", "over_write"]
-    assert schema["properties"]["ids"] == {
+    assert without_evidence(schema["properties"]["ids"]) == {
         "type": "array",
         "items": {"type": "string", "pattern": "^[0-9]{18}$"},
     }
-    assert schema["properties"]["over_write"] == {"type": "boolean"}
+    # the item's request and the success example's: two examples, two distinct real ids
+    # among three {{record_id}} slots
+    assert schema["properties"]["ids"]["items"]["x-evidence"] == {
+        "seen": 2,
+        "values": 5,
+        "slots": 3,
+        "variables": 3,
+        "distinct": 2,
+    }
+    assert without_evidence(schema["properties"]["over_write"]) == {"type": "boolean"}
+    # asserted by default: the keys both examples show, digits but not how many
+    asserted = asserted_schema(schema, EvidencePolicy())
+    assert asserted["required"] == ["data", "ids", "over_write"]
+    assert asserted["properties"]["ids"]["items"]["pattern"] == "^[0-9]+$"
     assert schema["title"] == "Zoho CRM / Leads: request body"
     assert schema["description"] == "To schedule mass update for Lead records"
     assert schema["examples"][0]["ids"] == ["738964000002131001", "738964000002130131"]
@@ -91,7 +111,7 @@ def test_error_requests_do_not_widen_the_request_schema() -> None:
     bulk = build_contracts(load_collection(BUNDLED)).operation("bulk-write/create-bulk-write-job")
     assert bulk.request.schema is not None
     callback = bulk.request.schema["properties"]["callback"]["properties"]["url"]
-    assert callback == {"type": "string", "format": "uri"}
+    assert without_evidence(callback) == {"type": "string", "format": "uri"}
 
 
 def test_responses_with_same_status_and_envelope_share_one_schema_and_keep_names() -> None:

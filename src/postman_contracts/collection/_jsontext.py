@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from postman_contracts.collection._placeholders import Placeholder, whole_placeholder
+from postman_contracts.collection._placeholders import Placeholder, type_slot, whole_placeholder
 from postman_contracts.collection._source import lone_surrogate
 
 __all__ = ["JsonTextError", "parse_json_text"]
@@ -65,7 +65,7 @@ def parse_json_text(text: str, *, max_depth: int = 200) -> Any:
     # Most bodies are plain JSON: no slot anywhere (quoted or not), no comment (JSON has
     # none, so a text json.loads takes has none), and fewer brackets than ``max_depth``
     # (so it cannot nest deeper). They need neither the preparing nor the walk.
-    if "{{" not in text and text.count("{") + text.count("[") <= max_depth:
+    if "{{" not in text and '"<' not in text and text.count("{") + text.count("[") <= max_depth:
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):
@@ -98,6 +98,8 @@ def _unicode(value: Any, text: str) -> Any:
 def _slot(text: str) -> Placeholder | None:
     if text.startswith(_UNQUOTED):
         return Placeholder(text[len(_UNQUOTED) :], quoted=False)
+    if text[:1] == "<":
+        return type_slot(text)
     name = whole_placeholder(text)
     return None if name is None else Placeholder(name, quoted=True)
 
@@ -117,7 +119,7 @@ def _convert(root: Any, max_depth: int) -> Any:
         for key in keys:
             child = node[key]
             if isinstance(child, str):
-                if "{{" in child or child.startswith(_UNQUOTED):
+                if "{{" in child or child[:1] == "<" or child.startswith(_UNQUOTED):
                     slot = _slot(child)
                     if slot is not None:
                         node[key] = slot

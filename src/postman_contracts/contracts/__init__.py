@@ -14,6 +14,7 @@ from postman_contracts._errors import ContractError
 from postman_contracts.contracts._build import build_contracts, redact_json, stream_contracts
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
 from postman_contracts.contracts._diff import Change, diff_contracts
+from postman_contracts.contracts._evidence import EvidencePolicy, asserted_schema
 from postman_contracts.contracts._files import (
     check_tree,
     dump_json,
@@ -44,6 +45,7 @@ __all__ = [
     "ContractSet",
     "Envelope",
     "ErrorEntry",
+    "EvidencePolicy",
     "ExampleExchange",
     "InferenceOptions",
     "OperationContract",
@@ -52,6 +54,7 @@ __all__ = [
     "ResponseContract",
     "SchemaBuilder",
     "Trigger",
+    "asserted_schema",
     "build_contracts",
     "check_tree",
     "diff_contracts",

@@ -26,6 +26,7 @@ from postman_contracts.collection import (
     find_placeholders,
 )
 from postman_contracts.collection._gc import collector_paused
+from postman_contracts.collection._placeholders import fill_slots, slot_of_text
 from postman_contracts.contracts._catalog import (
     Envelope,
     ErrorEntry,
@@ -160,7 +161,7 @@ def _body_json(request: Request | None) -> Any:
 class _Builder:
     def __init__(self, collection: Collection, options: InferenceOptions) -> None:
         self.collection = collection
-        self.options = options
+        self.options = replace(options, evidence=True)
         self.redact = Redactor(collection.secrets)
         self.envelope: Envelope | None = detect_envelope(collection.operations)
 
@@ -197,7 +198,7 @@ class _Builder:
         schema = self.schema_of(bodies)
         if schema is not None:
             concrete = [redact_json(b, self.redact) for b in bodies if not _has_slots(b)]
-            examples = concrete or [redact_json(bodies[0], self.redact)]
+            examples = concrete or [_typed_samples(redact_json(bodies[0], self.redact))]
             title = f"{self.collection.name} / {op.item_path}: request body"
             schema = _annotate(schema, title, self.redact(op.description), _unique(examples))
         body = op.request.body
@@ -220,18 +221,27 @@ class _Builder:
 
     def parameters(self, op: Operation, good: list[Request]) -> tuple[Parameter, ...]:
         out: list[Parameter] = []
-        path_samples = [{v.key: v.value for v in r.url.variables} for r in good if r.url.variables]
+        path_samples = [
+            {v.key: slot_of_text(v.value) for v in r.url.variables} for r in good if r.url.variables
+        ]
         names = [v.key for v in op.request.url.variables] or [
             s[1:] for s in op.request.url.path if s.startswith(":") and len(s) > 1
         ]
         out += self._params(names, path_samples, "path", required_all=True)
-        query_samples = [{q.key: q.value or "" for q in r.url.enabled_query} for r in good]
+        query_samples = [
+            {q.key: slot_of_text(q.value or "") for q in r.url.enabled_query} for r in good
+        ]
         q_names = list(dict.fromkeys(q.key for r in good for q in r.url.enabled_query))
         out += self._params(q_names, query_samples, "query", required_all=False)
         return tuple(out)
 
     def _params(
-        self, names: list[str], samples: list[dict[str, str]], where: str, *, required_all: bool
+        self,
+        names: list[str],
+        samples: list[dict[str, Any]],
+        where: str,
+        *,
+        required_all: bool,
     ) -> list[Parameter]:
         if not names:
             return []
@@ -240,7 +250,10 @@ class _Builder:
         required = set(schema.get("required", []))
         out = []
         for name in names:
-            example = next((s[name] for s in samples if name in s and "{{" not in s[name]), None)
+            example = next(
+                (s[name] for s in samples if isinstance(s.get(name), str) and "{{" not in s[name]),
+                None,
+            )
             out.append(
                 Parameter(
                     name=name,
@@ -263,7 +276,8 @@ class _Builder:
             if schema is not None:
                 status = members[0].status
                 title = f"{self.collection.name} / {op.item_path}: {status} response"
-                examples = _unique([redact_json(e.json, self.redact) for e in members if e.is_json])
+                bodies = [redact_json(e.json, self.redact) for e in members if e.is_json]
+                examples = _unique([_typed_samples(b) for b in bodies])
                 schema = _annotate(
                     schema, title, "Examples: " + ", ".join(e.name for e in members), examples
                 )
@@ -309,7 +323,7 @@ class _Builder:
         if body is None or body.mode == "none":
             payload: Any = None
         elif body.is_json:
-            payload = redact_json(body.json, self.redact)
+            payload = _typed_samples(redact_json(body.json, self.redact))
         else:
             payload = self.redact(body.raw) if body.mode == "raw" else None
         return ExampleExchange(
@@ -317,10 +331,12 @@ class _Builder:
             method=request.method,
             path="/" + "/".join(request.url.path),
             query=tuple(
-                (q.key, None if q.value is None else self.redact(q.value))
+                (q.key, None if q.value is None else _typed_text(self.redact(q.value)))
                 for q in request.url.enabled_query
             ),
-            headers=tuple((h.key, self.redact(h.value)) for h in request.enabled_headers),
+            headers=tuple(
+                (h.key, _typed_text(self.redact(h.value))) for h in request.enabled_headers
+            ),
             body=payload,
             body_is_json=bool(body and body.is_json),
             status=example.status,
@@ -329,7 +345,7 @@ class _Builder:
                 for h in example.headers
                 if h.key.lower() == "content-type"
             ),
-            response_body=redact_json(example.json, self.redact)
+            response_body=_typed_samples(redact_json(example.json, self.redact))
             if example.is_json
             else self.redact(example.body),
             response_is_json=example.is_json,
@@ -340,6 +356,18 @@ def _redacted_trigger(trigger: Any, redact: Redactor) -> Any:
     if not trigger.detail or not redact:
         return trigger
     return replace(trigger, detail=redact_json(trigger.detail, redact))
+
+
+def _typed_samples(value: Any) -> Any:
+    """``value`` with its ``<type>`` slots as values of their type, ``{{variables}}`` kept:
+    a schema's ``examples`` must be valid under it, and stay byte-identical (no dynamic
+    variable is filled here)."""
+    return fill_slots(value, {}, dynamic=False)
+
+
+def _typed_text(text: str) -> str:
+    """A query or header value, a ``<type>`` slot as the text of a value of its type."""
+    return str(fill_slots(text, {}, json=False, dynamic=False))
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -363,7 +391,11 @@ def stream_contracts(
         name=collection.name,
         operations=(),
         envelope=builder.envelope,
-        options={"required": options.required, "strictness": options.strictness},
+        options={
+            "required": options.required,
+            "strictness": options.strictness,
+            "evidence": options.policy.as_json(),
+        },
         secrets=collection.secrets,
     )
     return header, (builder.operation(op) for op in collection.operations)

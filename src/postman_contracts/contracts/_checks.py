@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry
+from postman_contracts.contracts._evidence import asserted_schema
 from postman_contracts.contracts._exchange import HttpResponse
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._model import ContractSet, OperationContract, ResponseContract
@@ -58,18 +59,25 @@ class Expectation:
 
 
 class Checker:
-    """Checks responses against one contract set; compiled validators are reused."""
+    """Checks responses against one contract set; compiled validators are reused.
 
-    def __init__(self, contracts: ContractSet) -> None:
+    By default a schema is held only to the constraints its evidence asserts (the set's
+    :class:`~postman_contracts.contracts.EvidencePolicy`); ``strict=True`` holds it to
+    everything inferred.
+    """
+
+    def __init__(self, contracts: ContractSet, *, strict: bool = False) -> None:
         self.contracts = contracts
+        self.strict = strict
         self.envelope: Envelope | None = contracts.envelope
         self._validators: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
 
     def validator(self, schema: dict[str, Any]) -> Draft202012Validator:
-        """A compiled validator for ``schema`` (cached by identity)."""
+        """A compiled validator for ``schema`` as checked (cached by identity)."""
         cached = self._validators.get(id(schema))
         if cached is None or cached[0] is not schema:
-            cached = (schema, Draft202012Validator(schema, format_checker=FORMAT_CHECKER))
+            checked = schema if self.strict else asserted_schema(schema, self.contracts.evidence)
+            cached = (schema, Draft202012Validator(checked, format_checker=FORMAT_CHECKER))
             self._validators[id(schema)] = cached
         return cached[1]
 

@@ -55,7 +55,8 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, NoReturn
 
 from postman_contracts._errors import ContractError, InvalidArgument
-from postman_contracts.collection._placeholders import Placeholder
+from postman_contracts.collection._placeholders import Placeholder, TypeSlot
+from postman_contracts.contracts._evidence import EvidencePolicy
 from postman_contracts.contracts._formats import (
     ALL_FORMATS,
     DATE,
@@ -105,6 +106,19 @@ _FORMAT_KINDS: Final = frozenset(FORMAT_NAMES.values())
 _TYPE_KINDS: Final = {"integer": _INT, "unix-timestamp": _INT, "boolean": _BOOL}
 _UNQUOTED: Final = "<unquoted>"
 _QUOTED: Final = "<quoted>"
+_UNTYPED: Final = "<untyped>"  # a descriptive type slot: present, of no known type
+_SLOT_TYPES: Final = {
+    "null": _NULL,
+    "boolean": _BOOL,
+    "integer": _INT,
+    "number": _NUM,
+    "string": _STR,
+    "array": _ARR,
+    "object": _OBJ,
+}
+
+
+_DEFAULT_POLICY: Final = EvidencePolicy()
 
 
 @dataclass(frozen=True)
@@ -119,12 +133,19 @@ class InferenceOptions:
         max_enum: the most distinct values an ``enum`` may have (``0`` turns enums off).
         max_depth: the deepest nesting accepted, 1 to 400; deeper samples raise
             :class:`ContractError`.
+        evidence: write each position's evidence as ``x-evidence`` (how many values were
+            seen there, how many distinct strings, how many slots), from which the checks
+            decide which constraints are asserted.
+        policy: how much evidence a constraint needs to be asserted (recorded with the
+            contracts; see :class:`~postman_contracts.contracts.EvidencePolicy`).
     """
 
     required: Literal["observed", "all", "none"] = "observed"
     strictness: Literal["lenient", "strict"] = "lenient"
     max_enum: int = 12
     max_depth: int = 200
+    evidence: bool = False
+    policy: EvidencePolicy = _DEFAULT_POLICY
 
     def __post_init__(self) -> None:
         if self.required not in ("observed", "all", "none"):
@@ -133,6 +154,8 @@ class InferenceOptions:
             raise InvalidArgument(f"strictness must be lenient or strict, not {self.strictness!r}")
         if type(self.max_enum) is not int or self.max_enum < 0:
             raise InvalidArgument(f"max_enum must be an int >= 0, not {self.max_enum!r}")
+        if not isinstance(self.policy, EvidencePolicy):
+            raise InvalidArgument(f"policy must be an EvidencePolicy, not {self.policy!r}")
         if type(self.max_depth) is not int or not 1 <= self.max_depth <= MAX_DEPTH_LIMIT:
             raise InvalidArgument(
                 f"max_depth must be an int from 1 to {MAX_DEPTH_LIMIT}, not {self.max_depth!r}"
@@ -160,6 +183,7 @@ class _Node:
         "count",
         "depth",
         "detector",
+        "empties",
         "handler",
         "items",
         "last",
@@ -171,8 +195,12 @@ class _Node:
         "objects",
         "placeholders",
         "props",
+        "sample",
+        "samples",
+        "slots",
         "types",
         "values",
+        "variables",
     )
 
     # Set up by ``_evidence`` at the second distinct string, and only read after it.
@@ -187,7 +215,12 @@ class _Node:
         self.depth = depth  # fixed by the position, so it is checked once, at creation
         self.types = 0  # bits of the JSON types seen
         self.objects = 0  # how many objects were seen here
-        self.count = 0  # how many objects of the parent had this key (for ``required``)
+        self.count = 0  # how many values were seen here (for a property: objects with the key)
+        self.samples = 0  # in how many samples (saved examples) the position had a value
+        self.sample = 0  # the last of them, numbered from 1
+        self.slots = 0  # how many of them were slots: ``{{variables}}`` or ``<type>`` slots
+        self.variables = 0  # how many were ``{{variables}}``, whose value is not shown
+        self.empties = 0  # how many were "": a string, or a value a converter left untyped
         self.props: dict[str, _Node] | None = None
         self.items: _Node | None = None
         self.placeholders: set[str] | None = None
@@ -408,6 +441,7 @@ class SchemaBuilder:
         # The options ``_emit`` asks about at every object, read once.
         self._strict = options.strictness == "strict"
         self._required = options.required
+        self._evidence = options.evidence
         self._root = _Node(None, 0, options.max_enum)
         self._samples = 0
         self._broken = False
@@ -439,6 +473,8 @@ class SchemaBuilder:
             self._broken = True
             raise ContractError(f"sample {self._samples + 1}: nested too deeply") from err
         self._samples += 1
+        self._root.count += 1
+        self._root.samples += 1
 
     def to_schema(self) -> dict[str, Any]:
         """Return a schema of every sample added so far (``{}`` before the first).
@@ -465,6 +501,9 @@ class SchemaBuilder:
         elif kind is list:
             self._array(node, value)  # type: ignore[arg-type]
         elif kind is str:
+            if not value:
+                node.empties += 1
+                return
             handler = node.handler
             if handler is not None and value != node.last:
                 handler(node, value)  # type: ignore[arg-type]
@@ -493,15 +532,23 @@ class SchemaBuilder:
                     if type(key) is not str or node.depth >= self._max_depth:
                         self._refuse(node, key)
                     child = props[key] = _Node(key, node.depth + 1, self._max_enum)
-                    if type(value) is str:  # what _lone would do, without the call
+                    if type(value) is str and value:  # what _lone would do, without the call
                         child.count = 1
+                        child.samples = 1
+                        child.sample = self._samples + 1
                         child.types = _STR
                         child.last = value
                         child.handler = _second
                         continue
                 child.count += 1
+                if child.sample <= self._samples:  # the first value in this sample
+                    child.sample = self._samples + 1
+                    child.samples += 1
                 kind = type(value)
                 if kind is str:
+                    if not value:
+                        child.empties += 1
+                        continue
                     handler = child.handler
                     if handler is not None and value != child.last:
                         handler(child, value)
@@ -534,6 +581,10 @@ class SchemaBuilder:
             if node.depth >= self._max_depth:
                 raise _Located(f"nested deeper than max_depth={self._max_depth}", ["0"])
             items = node.items = _Node(node.name, node.depth + 1, self._max_enum)
+        items.count += len(arr)
+        if items.sample <= self._samples:
+            items.sample = self._samples + 1
+            items.samples += 1
         value: Any = None
         try:
             for value in arr:
@@ -541,6 +592,9 @@ class SchemaBuilder:
                 if kind is dict:
                     self._object(items, value)
                 elif kind is str:
+                    if not value:
+                        items.empties += 1
+                        continue
                     handler = items.handler
                     if handler is not None and value != items.last:
                         handler(items, value)
@@ -554,7 +608,23 @@ class SchemaBuilder:
 
     def _unusual(self, node: _Node, value: object) -> None:
         """Placeholders, subclasses of JSON types, and values that are not JSON at all."""
-        if isinstance(value, Placeholder):
+        if isinstance(value, TypeSlot):
+            node.slots += 1
+            for name in value.types:
+                bit = _SLOT_TYPES[name]
+                if bit == _OBJ:
+                    node.objects += 1
+                else:
+                    node.types |= bit
+            if node.placeholders is None:
+                node.placeholders = set()
+            if not value.types:
+                node.placeholders.add(_UNTYPED)
+            elif value.format is not None:
+                node.placeholders.add("@" + value.format)
+        elif isinstance(value, Placeholder):
+            node.slots += 1
+            node.variables += 1
             kind = value.dynamic_kind or (_QUOTED if value.quoted else _UNQUOTED)
             if value.quoted and kind in _TYPE_KINDS:
                 kind = _QUOTED  # "{{$randomInt}}" in quotes is sent as a string
@@ -584,14 +654,24 @@ class SchemaBuilder:
         types = node.types
         if node.objects:
             types |= _OBJ
+        if node.empties:
+            types |= _STR
         kind = _TYPE_LISTS[types]
         schema: dict[str, Any] = {"type": kind if type(kind) is str else list(kind)}
+        evidence = self._evidence
         if not types & (_STR | _ARR | _OBJ):  # a leaf of scalars: nothing but its type
             if not types:
-                return _placeholder_schema(node.placeholders or set())
+                schema = _placeholder_schema(node.placeholders or set())
+            if evidence:
+                schema["x-evidence"] = _evidence_of(node, schema)
             return schema
-        if types & _STR:
-            if node.handler is _second:  # one string only, its evidence never worked out
+        if types & _STR and not node.empties:  # "" has no format, pattern or enum value
+            handler = node.handler
+            if handler is _lone:  # no string value, only slots of a string type
+                fmt = _slot_format(node)
+                if fmt is not None:
+                    schema["format"] = fmt
+            elif handler is _second:  # one string only, its evidence never worked out
                 _lone_keywords(node, schema, types == _STR)
             else:
                 mask = node.mask
@@ -603,7 +683,9 @@ class SchemaBuilder:
                 schema["items"] = self._emit(items)
         if types & _OBJ:
             props = node.props
-            if props:  # set by the first object here; empty while every object was
+            if props and _is_map(props):
+                schema["additionalProperties"] = self._map_values(props)
+            elif props:  # set by the first object here; empty while every object was
                 names = sorted(props)
                 properties: dict[str, Any] = {}
                 # ``observed``: the keys every object here had, collected on the way.
@@ -611,7 +693,12 @@ class SchemaBuilder:
                 objects = node.objects
                 for name in names:  # a loop, not a comprehension: one frame per level
                     child = props[name]
-                    if child.types == _STR and child.handler is _second and not child.objects:
+                    if (
+                        child.types == _STR
+                        and child.handler is _second
+                        and not child.objects
+                        and not evidence
+                    ):
                         # The most common position of all: one string, nothing else.
                         leaf: dict[str, Any] = {"type": "string"}
                         _lone_keywords(child, leaf, True)
@@ -625,9 +712,76 @@ class SchemaBuilder:
                     schema["required"] = required
                 elif self._required == "all":
                     schema["required"] = names
-            if self._strict:
+            if self._strict and "additionalProperties" not in schema:
                 schema["additionalProperties"] = False
+        if evidence:
+            schema["x-evidence"] = _evidence_of(node, schema)
         return schema
+
+    def _map_values(self, props: dict[str, _Node]) -> dict[str, Any]:
+        """The one schema of a map's values: theirs when all agree, else any value."""
+        schemas = [self._emit(child) for child in props.values()]
+        if self._evidence:
+            for one in schemas:
+                one.pop("x-evidence", None)
+        first = schemas[0]
+        return first if all(one == first for one in schemas) else {}
+
+
+#: Keys that are data, not names: ids, dates, uuids, and the converter's ``key_0``, ``key_1``
+#: (openapi-to-postmanv2 writes those for ``additionalProperties``).
+_DATA_KEY_RE: Final = re.compile(
+    r"key_[0-9]+|[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+Z?)?",
+    re.ASCII,
+)
+
+
+def _is_map(props: dict[str, _Node]) -> bool:
+    """Whether an object's keys are data (a map from ids to values) rather than field names."""
+    return all(_DATA_KEY_RE.fullmatch(key) is not None for key in props)
+
+
+def _slot_format(node: _Node) -> str | None:
+    """The format that every type slot of a string position documents, if they agree."""
+    kinds = node.placeholders or set()
+    formats = {k[1:] for k in kinds if k[:1] == "@"}
+    plain = node.variables or any(k[:1] != "@" and k != _UNTYPED for k in kinds)
+    return formats.pop() if len(formats) == 1 and not plain else None
+
+
+def _evidence_of(node: _Node, schema: dict[str, Any]) -> dict[str, Any]:
+    """How much the examples show at ``node``: the basis of each constraint's assertion.
+
+    ``seen``: in how many samples (saved examples) the position had a value: independent
+    evidence, where the elements of one array are not; ``values``: how many values it had in
+    all, when more than ``seen``; ``slots``: how many of them were slots (``{{variables}}``
+    or ``<type>``), of which ``variables`` were ``{{variables}}``; ``empty``: how many were
+    ``""`` (a converter's value of no known type); ``distinct``: for a
+    position with a ``format``, ``pattern`` or ``enum`` from its values, the distinct strings
+    seen (counted exactly for an ``enum``, else as 1 or 2, where 2 means "more than one").
+    """
+    evidence: dict[str, Any] = {"seen": node.samples}
+    if node.count > node.samples:
+        evidence["values"] = node.count
+    if node.slots:
+        evidence["slots"] = node.slots
+    if node.empties:
+        evidence["empty"] = node.empties
+    if node.variables:
+        evidence["variables"] = node.variables
+    if (
+        node.types & _STR
+        and node.handler is not _lone
+        and ("format" in schema or "pattern" in schema or "enum" in schema)
+    ):
+        if node.handler is _second:
+            evidence["distinct"] = 1
+        elif "enum" in schema:
+            evidence["distinct"] = len(schema["enum"])
+        else:
+            evidence["distinct"] = 2
+    return evidence
 
 
 def _string_keywords(node: _Node, schema: dict[str, Any], mask: int, *, only_strings: bool) -> None:
@@ -690,7 +844,11 @@ def _placeholder_schema(kinds: set[str]) -> dict[str, Any]:
     types = 0
     formats = set()
     plain_string = False
+    if kinds <= {_UNTYPED} or all(k[:1] == "@" or k == _UNTYPED for k in kinds):
+        return {}
     for kind in kinds:
+        if kind[:1] == "@" or kind == _UNTYPED:
+            continue
         if kind in _FORMAT_KINDS:
             types |= _STR
             formats.add(kind)

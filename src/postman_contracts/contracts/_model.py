@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
+from postman_contracts.contracts._evidence import EvidencePolicy
 
 T = TypeVar("T")
 
@@ -170,11 +171,16 @@ class ContractSet:
     name: str
     operations: tuple[OperationContract, ...]
     envelope: Envelope | None
-    options: dict[str, str] = field(default_factory=dict, hash=False)
+    options: dict[str, Any] = field(default_factory=dict, hash=False)
     secrets: frozenset[str] = frozenset()
     _memo: dict[Any, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+
+    @property
+    def evidence(self) -> EvidencePolicy:
+        """The evidence policy the contracts were generated with (see ``index.json``)."""
+        return self.memo("evidence", lambda: EvidencePolicy.from_json(self.options.get("evidence")))
 
     def memo(self, key: Any, make: Callable[[], T]) -> T:
         """``make()``, computed once per set and ``key`` (for indexes of the operations)."""
