@@ -69,7 +69,9 @@ def test_markup_and_other_text_stay_literal(text: str) -> None:
 
 
 def test_slots_in_a_json_body_are_read_as_slots() -> None:
-    body = parse_json_text('{"id": "<long>", "tag": "<em>", "ref": "{{ref}}", "at": ["<dateTime>"]}')
+    body = parse_json_text(
+        '{"id": "<long>", "tag": "<em>", "ref": "{{ref}}", "at": ["<dateTime>"]}'
+    )
     assert isinstance(body["id"], TypeSlot)
     assert body["tag"] == "<em>"
     assert body["ref"] == Placeholder("ref")
