@@ -12,3 +12,5 @@ SCHEMAS = SHARED / "postman-schemas"
 BUNDLED = ROOT / "collection" / "zoho-crm.postman_collection.json"
 CORPUS_FILES = sorted(CORPUS.glob("*.postman_collection.json"))
 ALL_COLLECTIONS = [BUNDLED, *CORPUS_FILES]
+#: Postman's OpenAPI importer's conversions of three vendor definitions, both variants.
+CONVERSIONS = sorted((SHARED / "openapi").glob("*/collection.*.json"))

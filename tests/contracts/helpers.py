@@ -7,12 +7,15 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from postman_contracts.collection import Placeholder
+from postman_contracts.collection._placeholders import TypeSlot, slot_sample
 from postman_contracts.contracts import FORMAT_CHECKER
 
 _SLOT = "\x00slot"
 
 
 def _fill(value: Any) -> Any:
+    if isinstance(value, TypeSlot):  # "<long>": served and sent as a value of its type
+        return slot_sample(value)
     if isinstance(value, Placeholder):
         return _SLOT
     if isinstance(value, list):
@@ -23,7 +26,8 @@ def _fill(value: Any) -> Any:
 
 
 def schema_errors(schema: dict[str, Any], value: Any) -> list[str]:
-    """Validation errors of ``value`` (formats checked); a ``{{slot}}`` matches anything."""
+    """Validation errors of ``value`` (formats checked); a ``{{slot}}`` matches anything, a
+    ``<type>`` slot is a value of its type."""
     filled = _fill(value)
     validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     return [

@@ -24,13 +24,17 @@ from postman_contracts.contracts import (
 from postman_contracts.contracts._build import _redact_walk, redact_json
 from postman_contracts.contracts._evidence import without_evidence
 from tests.contracts.helpers import schema_errors
-from tests.paths import ALL_COLLECTIONS, BUNDLED
+from tests.paths import ALL_COLLECTIONS, BUNDLED, CONVERSIONS
 
 # Known exceptions to self-consistency, by collection and example; each with its reason.
 KNOWN_EXCEPTIONS: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("path", ALL_COLLECTIONS, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [*ALL_COLLECTIONS, *CONVERSIONS],
+    ids=lambda p: p.name if p.parent.parent.name != "openapi" else f"{p.parent.name}-{p.name}",
+)
 def test_every_json_example_validates_against_its_own_schema(path: Path) -> None:
     collection = load_collection(path)
     contracts = build_contracts(collection)
