@@ -184,13 +184,20 @@ class Checker:
         try:
             return response.json(), []
         except (ValueError, UnicodeDecodeError) as err:
+            # Say what came, not the media type twice: a body labelled application/json that
+            # does not parse used to read "expected application/json, got application/json".
+            sent = response.content_type or "no content type"
             return None, [
                 Violation(
                     check="json",
                     title="The response body is not JSON",
                     message=str(err),
-                    expected=expected.content_type or "JSON",
-                    actual=response.content_type or "no content type",
+                    expected=f"a JSON body ({expected.content_type or 'JSON'})",
+                    actual=(
+                        f"an empty body ({sent})"
+                        if not response.body.strip()
+                        else f"{sent} that does not parse: {_short(response.body[:60])}"
+                    ),
                 )
             ]
 
@@ -243,7 +250,7 @@ class Checker:
             out.append(
                 Violation(
                     check="status_code",
-                    title=f"Wrong status for documented error {error.code}",
+                    title=f"Wrong status for documented error {error.code or error.example}",
                     expected=str(error.status),
                     actual=str(response.status),
                 )
