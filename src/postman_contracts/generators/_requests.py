@@ -186,6 +186,13 @@ def _fill(text: str, variables: Mapping[str, str]) -> str:
 
 # A path segment needs text, and text that survives the trip: unreserved characters only.
 _SEGMENT = {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,24}$"}
+# Segments an HTTP client removes or collapses (RFC 3986 dot segments, and the empty one that
+# makes ``//``): a path parameter never takes them, whatever its schema allows.
+_NOT_SEGMENTS = frozenset({"", ".", ".."})
+
+
+def _segment_value(value: Any) -> bool:
+    return str(value) not in _NOT_SEGMENTS
 
 
 def _parameter_schema(schema: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -216,9 +223,11 @@ def _request(
         schema = _parameter_schema(p.schema)
         if p.location == "path":
             example = p.example if p.example and _valid(schema, p.example) else None
-            value = draw(
+            example = example if _segment_value(example or "") else None
+            strategy = (
                 from_schema(schema) if example is None else from_schema(schema, example=example)
             )
+            value = draw(strategy.filter(_segment_value))
             path = path.replace("{" + p.name + "}", quote(str(value), safe=""))
         elif p.required or draw(st.booleans()):
             query.append((p.name, str(draw(from_schema(schema)))))
@@ -355,7 +364,11 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
     query: list[tuple[str, str]] = []
     for p in op.request.parameters:
         value = (
-            p.example if p.example and _valid(_parameter_schema(p.schema), p.example) else "example"
+            p.example
+            if p.example
+            and _segment_value(p.example)
+            and _valid(_parameter_schema(p.schema), p.example)
+            else "example"
         )
         if p.location == "path":
             path = path.replace("{" + p.name + "}", quote(value, safe=""))
