@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from postman_contracts._http import credential_headers
 from postman_contracts.collection._placeholders import dynamic_value
 from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange, OperationContract
 from postman_contracts.contracts._checks import Expectation
@@ -77,10 +78,11 @@ def example_request(
     *,
     credentials: bool = True,
 ) -> RequestSpec:
-    """The request a documented example shows, with variables filled in."""
-    headers = [
-        (k, _fill(v, variables)) for k, v in x.headers if k.lower() not in ("authorization",)
-    ]
+    """The request a documented example shows, with variables filled in, and without the
+    credentials it was saved with (the sender adds the configured ones, or none)."""
+    auth = op.request.auth
+    secret = credential_headers(auth)
+    headers = [(k, _fill(v, variables)) for k, v in x.headers if k.lower() not in secret]
     if (
         x.body is not None
         and x.body_is_json
@@ -98,7 +100,11 @@ def example_request(
     return RequestSpec(
         method=x.method,
         path=path,
-        query=tuple((k, _fill(v or "", variables)) for k, v in x.query),
+        query=tuple(
+            (k, _fill(v or "", variables))
+            for k, v in x.query
+            if not (auth.location == "query" and k == auth.name)
+        ),
         headers=tuple(headers),
         body=_fill(x.body, variables) if x.body_is_json else None,
         raw_body=raw,

@@ -62,13 +62,18 @@ class ContractRun:
                 **{v.key: v.value for v in env if not v.disabled and v.value},
                 **self.variables,
             }
-        auth_vars = {op.request.auth.token_variable for op in self.contracts.operations}
+        configured = bool(token)
+        auths = {op.request.auth for op in self.contracts.operations if op.request.auth.required}
+        auth_vars = {a.token_variable for a in auths} | {a.password_variable for a in auths}
         token = token or next(
             (self.variables[v] for v in sorted(auth_vars) if v and self.variables.get(v)), ""
         )
         self.token = token or "postman-contracts-test-token"
+        self.credentials = Credentials(self.token, self.variables, configured=configured)
         secrets = set(self.contracts.secrets) | {token} if token else set(self.contracts.secrets)
         secrets |= {v for k, v in self.variables.items() if v and k in auth_vars}
+        # what goes on the wire too: Basic auth sends base64(user:password), not the token
+        secrets |= {self.credentials.basic(a) for a in auths if a.type == "basic"}
         self.redact = Redactor(secrets)
         self.checker = Checker(self.contracts)
         self._client: HttpClient | None = None
@@ -99,7 +104,7 @@ class ContractRun:
         if self._client is None:
             self._client = HttpClient(
                 self.settings.base_url,
-                credentials=Credentials(self.token),
+                credentials=self.credentials,
                 timeout=self.settings.timeout,
             )
         return self._client
@@ -202,7 +207,7 @@ class ContractRun:
 
     def user_session(self) -> requests.Session:
         """A session that sends relative URLs to the base URL, with credentials."""
-        return _BaseUrlSession(self.settings.base_url, self.token, self.contracts)
+        return _BaseUrlSession(self.settings.base_url, self.credentials, self.contracts)
 
     def check_user_response(self, op_id: str, response: Any, *, example: str | None) -> None:
         """Fail unless a ``requests.Response`` is documented for ``op_id`` (or is ``example``)."""
@@ -231,14 +236,14 @@ class ContractRun:
 
 
 class _BaseUrlSession(requests.Session):
-    def __init__(self, base_url: str, token: str, contracts: ContractSet) -> None:
+    def __init__(self, base_url: str, credentials: Credentials, contracts: ContractSet) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
         self.trust_env = False
         auths = [op.request.auth for op in contracts.operations if op.request.auth.required]
         if auths and auths[0].location == "header":
             a = auths[0]
-            self.headers[a.name] = f"{a.scheme} {token}".strip() if a.scheme else token
+            self.headers[a.name] = credentials.value(a)
 
     def request(
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any

@@ -40,7 +40,9 @@ class AuthContract:
         location: ``header``, ``query`` or ``none``.
         name: the header or query parameter name (``Authorization``, ``X-API-Key``).
         scheme: the HTTP auth scheme (``Bearer``, ``Basic``), or ``""``.
-        token_variable: the variable that holds the credential (``access-token``), or ``""``.
+        token_variable: the variable that holds the credential (``access-token``), or ``""``;
+            for Basic auth, the user name.
+        password_variable: for Basic auth, the variable that holds the password, or ``""``.
     """
 
     type: str
@@ -48,6 +50,7 @@ class AuthContract:
     name: str = ""
     scheme: str = ""
     token_variable: str = ""
+    password_variable: str = ""
 
     @property
     def required(self) -> bool:
