@@ -3,15 +3,20 @@
 Why it exists: the plugin turns each case into a test item and ``verify`` runs the plugin; the
 logic of *what to send and what to expect* lives here, in one place: replay each documented
 example; fuzz valid and invalid requests; try an undocumented method and a request without
-credentials. Errors documented on one operation (authentication, method) apply collection-wide
-to operations that document none of their own.
+credentials.
+
+What is demanded is what the documentation shows: an operation's own errors; authentication
+and method errors documented alike on several operations (shared collection-wide) for those
+that document none of their own; elsewhere any client error (4xx), in whatever body the
+server's framework gives it (``application/problem+json``...). One operation's error is not
+evidence about another (``--contracts-strict`` takes it as such).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from postman_contracts._http import credential_headers
@@ -19,11 +24,21 @@ from postman_contracts.collection._placeholders import dynamic_value
 from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange, OperationContract
 from postman_contracts.contracts._checks import Expectation
 from postman_contracts.contracts._exchange import RequestSpec
+from postman_contracts.generators._mutations import wrong_method
+from postman_contracts.generators._requests import documented_error, documented_method
 
-__all__ = ["Case", "base_request", "cases_for", "example_request", "open_routes"]
+__all__ = [
+    "Case",
+    "Probe",
+    "auth_probe",
+    "base_request",
+    "cases_for",
+    "example_request",
+    "method_probe",
+    "open_routes",
+]
 
 _SLOT = re.compile(r"\{\{([^{}]+)\}\}")
-_OTHER_METHODS = ("DELETE", "PATCH", "PUT", "POST", "GET")
 
 
 @dataclass(frozen=True)
@@ -123,18 +138,72 @@ def base_request(op: OperationContract, variables: Mapping[str, str]) -> Request
     return RequestSpec(op.request.method, path, headers=tuple(op.request.headers.items()))
 
 
-def undocumented_method(contracts: ContractSet, op: OperationContract) -> str:
-    """A method the documentation does not give this path: the documented bad one, if any."""
-    documented = contracts.collection_error("method")
-    if documented is not None and documented.trigger.detail.get("method"):
-        return str(documented.trigger.detail["method"])
-    taken = {o.request.method for o in contracts.on_path(op.request.path)}
-    return next(m for m in (*_OTHER_METHODS, "OPTIONS") if m not in taken)
+@dataclass(frozen=True)
+class Probe:
+    """What a method or auth test sends and expects; ``spec`` is ``None`` to skip (``note``)."""
+
+    spec: RequestSpec | None
+    expect: Expectation
+    note: str
 
 
 def expectation_for_error(entry: ErrorEntry | None) -> Expectation:
-    """Exactly the documented error, or (where none is documented) a 4xx in the envelope."""
+    """Exactly the documented error, or (where none is documented) any client error (4xx)."""
     return Expectation("error", error=entry) if entry is not None else Expectation("client_error")
+
+
+def method_probe(
+    contracts: ContractSet, op: OperationContract, variables: Mapping[str, str], *, strict: bool
+) -> Probe:
+    """The success request with a method no documented operation serves on its path.
+
+    The method error is expected where this operation documents one, or the collection shows
+    one shared (and only for the very method it documents); elsewhere any 4xx will do.
+    """
+    spec = base_request(op, variables)
+    entry = documented_error(contracts, op, "method", strict=strict)
+    documented = documented_method(entry)
+    method = wrong_method(op, spec.path, contracts, documented)
+    if method is None:
+        return Probe(
+            None,
+            Expectation("client_error"),
+            f"every standard method is documented on a path template matching {spec.path}",
+        )
+    spec = replace(spec, method=method)
+    if entry is not None and method == documented:
+        return Probe(
+            spec,
+            Expectation("error", error=entry),
+            f"an undocumented method ({method}) must get the documented method error",
+        )
+    return Probe(
+        spec,
+        Expectation("client_error"),
+        f"an undocumented method ({method}) must get a client error (4xx): "
+        "no method error is documented for it",
+    )
+
+
+def auth_probe(
+    contracts: ContractSet, op: OperationContract, variables: Mapping[str, str], *, strict: bool
+) -> Probe:
+    """The success request without credentials: the documented authentication error where
+    this operation documents one or the collection shows one shared, else any 4xx."""
+    spec = replace(base_request(op, variables), credentials=False)
+    entry = documented_error(contracts, op, "auth", strict=strict)
+    if entry is not None:
+        return Probe(
+            spec,
+            Expectation("error", error=entry),
+            "a request without credentials must get the authentication error",
+        )
+    return Probe(
+        spec,
+        Expectation("client_error"),
+        "a request without credentials must get a client error (4xx): "
+        "no authentication error is documented for it",
+    )
 
 
 def open_routes(contracts: ContractSet) -> dict[tuple[str, str], OperationContract]:

@@ -20,12 +20,11 @@ import requests
 
 from postman_contracts._cases import (
     Case,
-    base_request,
+    auth_probe,
     cases_for,
     example_request,
-    expectation_for_error,
+    method_probe,
     open_routes,
-    undocumented_method,
 )
 from postman_contracts._errors import PostmanContractsError
 from postman_contracts._http import Credentials, HttpClient, TransportError
@@ -288,42 +287,15 @@ class ContractItem(pytest.Item):
         op = case.operation
         if case.kind == "example":
             self._example(op)
-        elif case.kind == "method":
-            spec = base_request(op, run.variables)
-            method = undocumented_method(run.contracts, op)
-            spec = RequestSpec(
-                method, spec.path, spec.query, spec.headers, spec.body, spec.raw_body
-            )
-            run.check(
-                op,
-                spec,
-                expectation_for_error(run.contracts.collection_error("method")),
-                f"an undocumented method ({method}) must get the documented method error",
-                kind="method",
-            )
-        elif case.kind == "auth":
+        elif case.kind in ("method", "auth"):
             if case.skip:
                 pytest.skip(case.skip)
-            spec = base_request(op, run.variables)
-            spec = RequestSpec(
-                spec.method,
-                spec.path,
-                spec.query,
-                spec.headers,
-                spec.body,
-                spec.raw_body,
-                credentials=False,
+            probe = (method_probe if case.kind == "method" else auth_probe)(
+                run.contracts, op, run.variables, strict=run.settings.strict
             )
-            entry = run.contracts.collection_error(
-                "auth", op.request.auth.type
-            ) or run.contracts.collection_error("auth")
-            run.check(
-                op,
-                spec,
-                expectation_for_error(entry),
-                "a request without credentials must get the authentication error",
-                kind="auth",
-            )
+            if probe.spec is None:
+                pytest.skip(probe.note)
+            run.check(op, probe.spec, probe.expect, probe.note, kind=case.kind)
         else:
             from postman_contracts._plugin_fuzz import fuzz
 

@@ -134,12 +134,12 @@ def test_bulk_write_invalid_requests_expect_the_documented_errors() -> None:
     seen = _expectations(BULK, ZOHO)
     codes = {code for _, code, _ in seen}
     assert {"MISSING_REQUIRED_KEY", "INVALID_CALLBACK_URL"} <= codes
-    # Method and credentials errors are documented on Leads only, yet apply collection-wide.
-    assert ("method", "INVALID_REQUEST_METHOD", 400) in seen and (
-        "auth",
-        "AUTHENTICATION_FAILURE",
-        401,
-    ) in seen
+    # Method and credentials errors are documented on Leads only: one operation's error is not
+    # evidence of what another answers, so Bulk Write's are not promised them (issue 12).
+    assert (
+        not {("method", "INVALID_REQUEST_METHOD", 400), ("auth", "AUTHENTICATION_FAILURE", 401)}
+        & seen
+    )
 
 
 def test_an_inferred_rule_is_not_promised_a_documented_error() -> None:

@@ -9,13 +9,14 @@ server that breaks it still fails.
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.plugin.builders import Server, example, item, request, write
-from tests.plugin.conftest import WsgiApp, outcomes
+from tests.plugin.builders import Server, bearer, example, item, problem, request, write
+from tests.plugin.conftest import WsgiApp, failure_section, outcomes
 
 Answer = tuple[int, str, Any]
 
@@ -111,3 +112,162 @@ def test_the_no_credentials_test_sends_no_api_key_copied_from_the_example(
     }
     without = [h for m, p, h, b in server.seen if h.get("x-api-key") != "k-123456789"]
     assert without == [{k: v for k, v in without[0].items() if k != "x-api-key"}]
+
+
+# -- undocumented cases: any 4xx -----------------------------------------------------------------
+
+ERROR = {"code": "INVALID_NAME", "message": "The name is not valid."}
+
+
+def _framework(documented: Callable[[str, str, bytes], Answer]) -> Callable[..., Answer]:
+    """A server whose framework answers what the API documents nothing about in its own words:
+    405 and 422 as problem documents, 401 as plain text."""
+
+    def answer(method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        if "authorization" not in headers:
+            return 401, "text/plain", b"Unauthorized"
+        if method not in ("POST", "GET"):
+            return problem(405, "Method Not Allowed")
+        return documented(method, path, body)
+
+    return answer
+
+
+def _things(body: bytes) -> Answer:
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        return problem(422, "Unprocessable Entity")
+    if not isinstance(sent, dict) or set(sent) != {"name"} or not isinstance(sent["name"], str):
+        return problem(422, "Unprocessable Entity")
+    if sent["name"] == "":
+        return 400, "application/json", ERROR
+    return 201, "application/json", {"id": 1, "name": sent["name"]}
+
+
+def test_undocumented_method_auth_and_invalid_cases_accept_any_client_error(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
+) -> None:
+    good = {"name": "a"}
+    req = request("POST", "/things", good)
+    name = write(
+        pytester.path,
+        item(
+            "things",
+            req,
+            example("Created", 201, {"id": 1, "name": "a"}, req),
+            example("Bad name", 400, ERROR, request("POST", "/things", {"name": ""})),
+        ),
+        auth=bearer(),
+    )
+    url = serve(Server(_framework(lambda method, path, body: _things(body))))
+    result = _run(pytester, name, url, "--contracts-checks", "examples,method,auth,invalid")
+    assert outcomes(result) == {
+        "test_example[things::Created]": "PASSED",
+        "test_example[things::Bad name]": "PASSED",
+        "test_fuzz_invalid[things]": "PASSED",
+        "test_method[things]": "PASSED",
+        "test_auth[things]": "PASSED",
+    }
+
+
+def _auth_failed(documented_on: int) -> list[dict[str, Any]]:
+    """Three operations; the first ``documented_on`` document a 401 AUTH_FAILED."""
+    denied = {"code": "AUTH_FAILED", "message": "Who are you?"}
+    items = []
+    for i in range(3):
+        req = request("GET", f"/things{i}")
+        examples = [example("OK", 200, {"id": 1}, req)]
+        if i < documented_on:
+            examples.append(example("Denied", 401, denied, req))
+        items.append(item(f"things{i}", req, *examples))
+    return items
+
+
+@pytest.mark.parametrize("documented_on", [1, 2])
+def test_an_authentication_error_is_collection_wide_only_where_the_collection_shows_it(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str], documented_on: int
+) -> None:
+    # The server answers the documented error where it is documented, and its framework's
+    # plain 401 elsewhere.
+    def answer(method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        if "authorization" not in headers:
+            if int(path[-1]) < documented_on:
+                return 401, "application/json", {"code": "AUTH_FAILED", "message": "Who?"}
+            return 401, "text/plain", b"Unauthorized"
+        return 200, "application/json", {"id": 1}
+
+    name = write(pytester.path, *_auth_failed(documented_on), auth=bearer())
+    result = _run(pytester, name, serve(Server(answer)), "--contracts-checks", "auth")
+    # documented on one operation: evidence for that one only; on two alike: shared, so the
+    # third must answer it too
+    assert outcomes(result) == {
+        "test_auth[things0]": "PASSED",
+        "test_auth[things1]": "PASSED",
+        "test_auth[things2]": "PASSED" if documented_on == 1 else "FAILED",
+    }
+    if documented_on == 2:
+        failure_section(result, "test_auth[things2]").fnmatch_lines(
+            [
+                "  a request without credentials must get the authentication error",
+                "- Expected documented error AUTH_FAILED",
+            ]
+        )
+    else:
+        result.stdout.fnmatch_lines(["*test_auth[[]things2[]] PASSED*"])
+
+
+# -- the method test on overlapping path templates -----------------------------------------------
+
+
+def test_the_method_test_sends_no_method_an_overlapping_template_serves(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
+) -> None:
+    export = request("GET", "/orders/export")
+    one = request("GET", "/orders/:orderId")
+    one["url"]["variable"] = [{"key": "orderId", "value": "42"}]
+    gone = request("DELETE", "/orders/:orderId")
+    gone["url"]["variable"] = [{"key": "orderId", "value": "42"}]
+    name = write(
+        pytester.path,
+        item("export", export, example("OK", 200, {"orders": []}, export)),
+        item("order", one, example("OK", 200, {"id": 42}, one)),
+        item("delete", gone, example("Deleted", 200, {"deleted": True}, gone)),
+    )
+
+    def answer(method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        if method == "GET" and path == "/orders/export":
+            return 200, "application/json", {"orders": []}
+        if method in ("GET", "DELETE") and path.startswith("/orders/"):
+            return 200, "application/json", {"id": 42} if method == "GET" else {"deleted": True}
+        return problem(405, "Method Not Allowed")
+
+    server = Server(answer)
+    result = _run(
+        pytester,
+        name,
+        serve(server),
+        "--contracts-checks",
+        "method",
+        "--contracts-select",
+        "export",
+    )
+    assert outcomes(result) == {"test_method[export]": "PASSED"}
+    assert [(m, p) for m, p, _, _ in server.seen] == [("PATCH", "/orders/export")]
+
+
+def test_the_method_test_is_skipped_when_every_method_is_documented_there(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
+) -> None:
+    items = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        req = request(method, "/things")
+        items.append(item(method.lower(), req, example("OK", 200, {"ok": True}, req)))
+    name = write(pytester.path, *items)
+    server = Server(lambda *_: (200, "application/json", {"ok": True}))
+    result = _run(pytester, name, serve(server), "--contracts-checks", "method")
+    result.assert_outcomes(skipped=5)
+    result.stdout.fnmatch_lines(
+        ["SKIPPED * every standard method is documented on a path template matching /things"]
+    )
+    assert server.seen == []
