@@ -14,6 +14,7 @@ evidence about another (``--contracts-strict`` takes it as such).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -36,6 +37,9 @@ __all__ = [
     "example_request",
     "method_probe",
     "open_routes",
+    "replay_expectation",
+    "replay_request",
+    "same_request",
 ]
 
 _SLOT = re.compile(r"\{\{([^{}]+)\}\}")
@@ -124,6 +128,88 @@ def example_request(
         body=_fill(x.body, variables) if x.body_is_json else None,
         raw_body=raw,
         credentials=credentials,
+    )
+
+
+def replay_request(
+    op: OperationContract, x: ExampleExchange, variables: Mapping[str, str]
+) -> RequestSpec:
+    """The request a replay of ``x`` sends: without credentials for an authentication error."""
+    error = next((e for e in op.errors if e.example == x.name), None)
+    credentials = not (error is not None and error.trigger.kind == "auth")
+    return example_request(op, x, variables, credentials=credentials)
+
+
+# Headers that choose a representation or describe the client, never the outcome: requests
+# that differ only in them are the same request (the converter saves a different Accept on
+# each example, after the response's media type).
+_IRRELEVANT_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-charset",
+        "accept-encoding",
+        "accept-language",
+        "cache-control",
+        "connection",
+        "content-length",
+        "host",
+        "postman-token",
+        "user-agent",
+    }
+)
+
+
+def _request_key(op: OperationContract, spec: RequestSpec) -> tuple[Any, ...]:
+    """What makes two replayed requests the same request: method, path, query, body, the
+    headers apart from credentials (whose values examples save differently) and from
+    :data:`_IRRELEVANT_HEADERS`, and whether credentials are sent at all."""
+    ignored = credential_headers(op.request.auth) | _IRRELEVANT_HEADERS
+    headers = sorted((k.lower(), v) for k, v in spec.headers if k.lower() not in ignored)
+    body = (
+        json.dumps(spec.body, sort_keys=True, default=repr)
+        if spec.body is not None
+        else spec.raw_body
+    )
+    return (
+        spec.method.upper(),
+        spec.path,
+        tuple(sorted(spec.query)),
+        tuple(headers),
+        body,
+        spec.credentials,
+    )
+
+
+def same_request(
+    op: OperationContract, example: str, variables: Mapping[str, str]
+) -> tuple[str, ...]:
+    """The examples (``example`` included, in collection order) whose replays send the very
+    request ``example``'s replay sends. One request documented with several responses (a
+    state-dependent error, 200 and 201, a converter's ``default``) cannot have any one of
+    them demanded."""
+    keys = {x.name: _request_key(op, replay_request(op, x, variables)) for x in op.examples}
+    return tuple(name for name, key in keys.items() if key == keys[example])
+
+
+def replay_expectation(
+    op: OperationContract, example: str, variables: Mapping[str, str]
+) -> tuple[Expectation, str]:
+    """What a replay of ``example`` must get, and the line saying so: its own response when
+    its request is distinct, else any response documented for that request."""
+
+    def entry(name: str) -> ErrorEntry | None:
+        return next((e for e in op.errors if e.example == name), None)
+
+    group = same_request(op, example, variables)
+    note = f"replaying documented example {example!r}"
+    if len(group) < 2:
+        return Expectation("example", op.response(example), entry(example)), note
+    alternatives = tuple((op.response(n), entry(n)) for n in group)
+    which = "either" if len(group) == 2 else "any of them"
+    others = ", ".join(repr(n) for n in group if n != example)
+    return Expectation("any_example", alternatives=alternatives), (
+        f"{note} (documented with {len(group)} responses for this request, with {others}: "
+        f"accepts {which})"
     )
 
 
@@ -232,7 +318,13 @@ def cases_for(
         for r in op.responses:
             error = next((e for e in op.errors if e.example == r.example), None)
             skip = ""
-            if error is not None and error.trigger.kind == "state":
+            if r.status is None:
+                skip = (
+                    f"{r.example} documents no status (an OpenAPI 'default' response, as "
+                    "Postman's converter saves it): no status can be demanded of its request; "
+                    "the replays of examples documenting the same request accept its response"
+                )
+            elif error is not None and error.trigger.kind == "state":
                 skip = (
                     f"{error.code or r.example} is caused by server state, not by the request; "
                     "implement pytest_contracts_arrange_state to arrange it"

@@ -271,3 +271,98 @@ def test_the_method_test_is_skipped_when_every_method_is_documented_there(
         ["SKIPPED * every standard method is documented on a path template matching /things"]
     )
     assert server.seen == []
+
+
+# -- replays that cannot be reproduced -----------------------------------------------------------
+
+
+def test_an_example_without_a_status_is_skipped_and_accepted_by_its_twin(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
+) -> None:
+    # What Postman's converter makes of an OpenAPI 'default' response: no code, same request.
+    req = request("POST", "/things", {"name": "a"})
+    name = write(
+        pytester.path,
+        item(
+            "things",
+            req,
+            example("Created", 201, {"id": 1, "name": "a"}, req),
+            example("Unexpected error", None, {"code": 7, "message": "boom"}, req),
+        ),
+    )
+    server = Server(lambda *_: (201, "application/json", {"id": 1, "name": "a"}))
+    result = _run(pytester, name, serve(server), "--contracts-checks", "examples")
+    assert outcomes(result) == {
+        "test_example[things::Created]": "PASSED",
+        "test_example[things::Unexpected error]": "SKIPPED",
+    }
+    result.stdout.fnmatch_lines(
+        ["SKIPPED * Unexpected error documents no status (an OpenAPI 'default' response*"]
+    )
+
+
+def _orders() -> list[dict[str, Any]]:
+    good = request("POST", "/orders", {"sku": "a", "qty": 1})
+    bad = request("POST", "/orders", {"qty": 1})
+    return [
+        item(
+            "orders",
+            good,
+            example("Created", 201, {"id": 1}, good),
+            # one request, two documented errors: which one depends on the server's state
+            example("Out of stock", 400, {"code": "OUT_OF_STOCK", "message": "x"}, bad),
+            example("Duplicate", 409, {"code": "DUPLICATE", "message": "x"}, bad),
+        ),
+        item(
+            "put thing",
+            request("PUT", "/things/1", {"name": "a"}),
+            example("Updated", 200, {"id": 1}, request("PUT", "/things/1", {"name": "a"})),
+            example("Created", 201, {"id": 1}, request("PUT", "/things/1", {"name": "a"})),
+        ),
+    ]
+
+
+def _orders_server(duplicate: int, put: int) -> Server:
+    def answer(method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        if path == "/things/1":
+            return put, "application/json", {"id": 1}
+        if "sku" in json.loads(body):
+            return 201, "application/json", {"id": 1}
+        return duplicate, "application/json", {"code": "DUPLICATE", "message": "x"}
+
+    return Server(answer)
+
+
+def test_examples_of_one_request_accept_any_response_documented_for_it(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
+) -> None:
+    name = write(pytester.path, *_orders())
+    url = serve(_orders_server(409, 200))
+    result = _run(pytester, name, url, "--contracts-checks", "examples")
+    assert set(outcomes(result).values()) == {"PASSED"}, result.outlines
+    assert len(outcomes(result)) == 5
+
+
+def test_examples_of_one_request_still_fail_a_response_documented_for_none(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
+) -> None:
+    name = write(pytester.path, *_orders())
+    url = serve(_orders_server(404, 202))
+    result = _run(pytester, name, url, "--contracts-checks", "examples")
+    assert outcomes(result) == {
+        "test_example[orders::Created]": "PASSED",
+        "test_example[orders::Out of stock]": "FAILED",
+        "test_example[orders::Duplicate]": "FAILED",
+        "test_example[put-thing::Updated]": "FAILED",
+        "test_example[put-thing::Created]": "FAILED",
+    }
+    failure_section(result, "test_example[put-thing::Created]").fnmatch_lines(
+        [
+            "PUT http://127.0.0.1:*/things/1 (put thing)",
+            "  replaying documented example 'Created' (documented with 2 responses for this "
+            "request, with 'Updated': accepts either)",
+            "- Wrong status code",
+            "    examples 'Updated' (200), 'Created' (201) document this request",
+            "    expected one of 200, 201, got 202",
+        ]
+    )

@@ -47,14 +47,17 @@ class Expectation:
         kind: ``example`` (this documented example), ``error`` (this documented error),
             ``documented`` (any documented response), ``success`` (the success response),
             ``rejection`` (any documented error; never a success), ``client_error`` (any 4xx,
-            where the documentation names no error).
+            where the documentation names no error), ``any_example`` (any one of
+            ``alternatives``: the examples that document the same request).
         response: the documented response, for ``example``.
         error: the documented error, for ``error`` and error examples.
+        alternatives: ``(response, error)`` of each example, for ``any_example``.
     """
 
     kind: str
     response: ResponseContract | None = None
     error: ErrorEntry | None = None
+    alternatives: tuple[tuple[ResponseContract, ErrorEntry | None], ...] = ()
 
 
 class Checker:
@@ -115,6 +118,8 @@ class Checker:
             ]
         if expect.kind == "example" and expect.response is not None:
             return self._example(op, response, expect.response, expect.error)
+        if expect.kind == "any_example" and expect.alternatives:
+            return self._any_example(op, response, expect.alternatives)
         if expect.kind == "error" and expect.error is not None:
             return self._error(op, response, expect.error)
         if expect.kind == "client_error":
@@ -231,6 +236,38 @@ class Checker:
                     )
                 )
         return out
+
+    def _any_example(
+        self,
+        op: OperationContract,
+        response: HttpResponse,
+        alternatives: tuple[tuple[ResponseContract, ErrorEntry | None], ...],
+    ) -> list[Violation]:
+        """No violation when the response is any one of the alternatives; else the violations
+        of the closest one that has its status (or one saying which statuses were expected)."""
+        found: list[tuple[ResponseContract, list[Violation]]] = []
+        for expected, error in alternatives:
+            violations = self._example(op, response, expected, error)
+            if not violations:
+                return []
+            found.append((expected, violations))
+        same = [f for f in found if f[0].status == response.status] or [
+            f for f in found if f[0].status is None
+        ]
+        if same:
+            return min(same, key=lambda f: len(f[1]))[1]
+        statuses = sorted({r.status for r, _ in alternatives if r.status is not None})
+        return [
+            Violation(
+                check="status_code",
+                title="Wrong status code",
+                message="examples "
+                + ", ".join(f"{r.example!r} ({r.status})" for r, _ in alternatives)
+                + " document this request",
+                expected="one of " + ", ".join(map(str, statuses)),
+                actual=str(response.status),
+            )
+        ]
 
     def _error(
         self, op: OperationContract, response: HttpResponse, error: ErrorEntry
