@@ -23,6 +23,7 @@ from typing import Any
 from postman_contracts._http import credential_headers
 from postman_contracts.collection._placeholders import dynamic_value
 from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange, OperationContract
+from postman_contracts.contracts._catalog import pointer_to_path
 from postman_contracts.contracts._checks import Expectation
 from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.generators._mutations import wrong_method
@@ -325,9 +326,18 @@ def cases_for(
                     "the replays of examples documenting the same request accept its response"
                 )
             elif error is not None and error.trigger.kind == "state":
+                t = error.trigger
+                why = (
+                    f"its request differs from the success's only in the value at "
+                    f"{pointer_to_path(str(t.detail.get('at', '')))} "
+                    f"({t.detail.get('from')!r} → {t.detail.get('to')!r}), which nothing "
+                    "shows invalid: taken as"
+                    if t.detail.get("unexplained")
+                    else "is"
+                )
                 skip = (
-                    f"{error.code or r.example} is caused by server state, not by the request; "
-                    "implement pytest_contracts_arrange_state to arrange it"
+                    f"{error.code or r.example} {why} caused by server state, not by the "
+                    "request; implement pytest_contracts_arrange_state to arrange it"
                 )
             elif (
                 error is not None and error.trigger.kind == "auth" and not op.request.auth.required

@@ -366,3 +366,46 @@ def test_examples_of_one_request_still_fail_a_response_documented_for_none(
             "    expected one of 200, 201, got 202",
         ]
     )
+
+
+# -- triggers learned from coincidence -----------------------------------------------------------
+
+
+def test_a_value_saved_differently_by_chance_is_not_demanded_of_the_server(
+    pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
+) -> None:
+    ok = request("POST", "/payments", {"amount": "12.50", "note": "x"})
+    refused = request("POST", "/payments", {"amount": "80", "note": "x"})
+    name = write(
+        pytester.path,
+        item(
+            "pay",
+            ok,
+            example("OK", 201, {"id": 1}, ok),
+            example("Refused", 400, {"code": "INSUFFICIENT_FUNDS", "message": "Refused."}, refused),
+        ),
+    )
+
+    def answer(method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        sent = json.loads(body) if body else None
+        if method != "POST":
+            return problem(405, "Method Not Allowed")
+        if isinstance(sent, dict) and all(isinstance(sent.get(k), str) for k in ("amount", "note")):
+            return 201, "application/json", {"id": 1}  # a rich account: every payment goes
+        return problem(422, "Unprocessable Entity")
+
+    args = ("--contracts-checks", "examples,fuzz,invalid", "--contracts-max-examples", "30")
+    result = _run(pytester, name, serve(Server(answer)), *args)
+    assert outcomes(result) == {
+        "test_example[pay::OK]": "PASSED",
+        "test_example[pay::Refused]": "SKIPPED",
+        "test_fuzz_valid[pay]": "PASSED",
+        "test_fuzz_invalid[pay]": "PASSED",
+    }
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED * INSUFFICIENT_FUNDS its request differs from the success's only in the "
+            "value at amount ('12.50' → '80'), which nothing shows invalid: taken as caused by "
+            "server state*"
+        ]
+    )
