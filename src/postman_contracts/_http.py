@@ -28,7 +28,14 @@ from postman_contracts.contracts import AuthContract
 from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse, RequestSpec
 from postman_contracts.contracts._violations import Violation
 
-__all__ = ["Credentials", "HttpClient", "TransportError", "credential_headers", "strip_credentials"]
+__all__ = [
+    "Credentials",
+    "HttpClient",
+    "TransportError",
+    "credential_headers",
+    "request_key",
+    "strip_credentials",
+]
 
 _CHUNK = 64 * 1024
 _C = TypeVar("_C", bound=HTTPConnection)
@@ -97,6 +104,11 @@ class Credentials:
             query.append((auth.name, self.token))
         else:
             headers[auth.name] = self.value(auth)
+
+
+def request_key(request: HttpRequest) -> tuple[str, str, bytes]:
+    """What makes two sent requests the same request: method, URL and body."""
+    return (request.method, request.url, request.body)
 
 
 def credential_headers(auth: AuthContract) -> frozenset[str]:

@@ -28,7 +28,7 @@ from postman_contracts._cases import (
     replay_request,
 )
 from postman_contracts._errors import PostmanContractsError
-from postman_contracts._http import Credentials, HttpClient, TransportError
+from postman_contracts._http import Credentials, HttpClient, TransportError, request_key
 from postman_contracts.collection import Redactor, load_environment
 from postman_contracts.contracts import ContractSet, OperationContract, open_contracts
 from postman_contracts.contracts._checks import Checker, Expectation
@@ -173,10 +173,14 @@ class ContractRun:
         note: str = "",
         *,
         kind: str = "example",
+        answers: dict[tuple[str, str, bytes], list[HttpResponse]] | None = None,
     ) -> None:
-        """Send ``spec`` and fail unless the response meets ``expect``."""
+        """Send ``spec`` and fail unless the response meets ``expect``; with ``answers``, keep
+        each response under its request (to show a server answering one request two ways)."""
         exchange = self.exchange(op, spec)
         self.record(op, kind, exchange)
+        if answers is not None and exchange.response is not None:
+            answers.setdefault(request_key(exchange.request), []).append(exchange.response)
         if note:
             exchange = Exchange(
                 exchange.request, exchange.response, exchange.operation, exchange.item_path, note
