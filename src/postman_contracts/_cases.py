@@ -3,25 +3,46 @@
 Why it exists: the plugin turns each case into a test item and ``verify`` runs the plugin; the
 logic of *what to send and what to expect* lives here, in one place: replay each documented
 example; fuzz valid and invalid requests; try an undocumented method and a request without
-credentials. Errors documented on one operation (authentication, method) apply collection-wide
-to operations that document none of their own.
+credentials.
+
+What is demanded is what the documentation shows: an operation's own errors; authentication
+and method errors documented alike on several operations (shared collection-wide) for those
+that document none of their own; elsewhere any client error (4xx), in whatever body the
+server's framework gives it (``application/problem+json``...). One operation's error is not
+evidence about another (``--contracts-strict`` takes it as such).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from postman_contracts._http import credential_headers
 from postman_contracts.collection._placeholders import fill_slots
 from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange, OperationContract
+from postman_contracts.contracts._catalog import pointer_to_path
 from postman_contracts.contracts._checks import Expectation
 from postman_contracts.contracts._exchange import RequestSpec
+from postman_contracts.generators._mutations import wrong_method
+from postman_contracts.generators._requests import documented_error, documented_method
 
-__all__ = ["Case", "base_request", "cases_for", "example_request", "open_routes"]
+__all__ = [
+    "Case",
+    "Probe",
+    "auth_probe",
+    "base_request",
+    "cases_for",
+    "example_request",
+    "method_probe",
+    "open_routes",
+    "replay_expectation",
+    "replay_request",
+    "same_request",
+]
 
-_OTHER_METHODS = ("DELETE", "PATCH", "PUT", "POST", "GET")
 
 
 @dataclass(frozen=True)
@@ -63,10 +84,11 @@ def example_request(
     *,
     credentials: bool = True,
 ) -> RequestSpec:
-    """The request a documented example shows, with variables filled in."""
-    headers = [
-        (k, _fill(v, variables)) for k, v in x.headers if k.lower() not in ("authorization",)
-    ]
+    """The request a documented example shows, with variables filled in, and without the
+    credentials it was saved with (the sender adds the configured ones, or none)."""
+    auth = op.request.auth
+    secret = credential_headers(auth)
+    headers = [(k, _fill(v, variables)) for k, v in x.headers if k.lower() not in secret]
     if (
         x.body is not None
         and x.body_is_json
@@ -84,11 +106,97 @@ def example_request(
     return RequestSpec(
         method=x.method,
         path=path,
-        query=tuple((k, _fill(v or "", variables)) for k, v in x.query),
+        query=tuple(
+            (k, _fill(v or "", variables))
+            for k, v in x.query
+            if not (auth.location == "query" and k == auth.name)
+        ),
         headers=tuple(headers),
         body=_fill(x.body, variables, json=True) if x.body_is_json else None,
         raw_body=raw,
         credentials=credentials,
+    )
+
+
+def replay_request(
+    op: OperationContract, x: ExampleExchange, variables: Mapping[str, str]
+) -> RequestSpec:
+    """The request a replay of ``x`` sends: without credentials for an authentication error."""
+    error = next((e for e in op.errors if e.example == x.name), None)
+    credentials = not (error is not None and error.trigger.kind == "auth")
+    return example_request(op, x, variables, credentials=credentials)
+
+
+# Headers that choose a representation or describe the client, never the outcome: requests
+# that differ only in them are the same request (the converter saves a different Accept on
+# each example, after the response's media type).
+_IRRELEVANT_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-charset",
+        "accept-encoding",
+        "accept-language",
+        "cache-control",
+        "connection",
+        "content-length",
+        "host",
+        "postman-token",
+        "user-agent",
+    }
+)
+
+
+def _request_key(op: OperationContract, spec: RequestSpec) -> tuple[Any, ...]:
+    """What makes two replayed requests the same request: method, path, query, body, the
+    headers apart from credentials (whose values examples save differently) and from
+    :data:`_IRRELEVANT_HEADERS`, and whether credentials are sent at all."""
+    ignored = credential_headers(op.request.auth) | _IRRELEVANT_HEADERS
+    headers = sorted((k.lower(), v) for k, v in spec.headers if k.lower() not in ignored)
+    body = (
+        json.dumps(spec.body, sort_keys=True, default=repr)
+        if spec.body is not None
+        else spec.raw_body
+    )
+    return (
+        spec.method.upper(),
+        spec.path,
+        tuple(sorted(spec.query)),
+        tuple(headers),
+        body,
+        spec.credentials,
+    )
+
+
+def same_request(
+    op: OperationContract, example: str, variables: Mapping[str, str]
+) -> tuple[str, ...]:
+    """The examples (``example`` included, in collection order) whose replays send the very
+    request ``example``'s replay sends. One request documented with several responses (a
+    state-dependent error, 200 and 201, a converter's ``default``) cannot have any one of
+    them demanded."""
+    keys = {x.name: _request_key(op, replay_request(op, x, variables)) for x in op.examples}
+    return tuple(name for name, key in keys.items() if key == keys[example])
+
+
+def replay_expectation(
+    op: OperationContract, example: str, variables: Mapping[str, str]
+) -> tuple[Expectation, str]:
+    """What a replay of ``example`` must get, and the line saying so: its own response when
+    its request is distinct, else any response documented for that request."""
+
+    def entry(name: str) -> ErrorEntry | None:
+        return next((e for e in op.errors if e.example == name), None)
+
+    group = same_request(op, example, variables)
+    note = f"replaying documented example {example!r}"
+    if len(group) < 2:
+        return Expectation("example", op.response(example), entry(example)), note
+    alternatives = tuple((op.response(n), entry(n)) for n in group)
+    which = "either" if len(group) == 2 else "any of them"
+    others = ", ".join(repr(n) for n in group if n != example)
+    return Expectation("any_example", alternatives=alternatives), (
+        f"{note} (documented with {len(group)} responses for this request, with {others}: "
+        f"accepts {which})"
     )
 
 
@@ -103,18 +211,72 @@ def base_request(op: OperationContract, variables: Mapping[str, str]) -> Request
     return RequestSpec(op.request.method, path, headers=tuple(op.request.headers.items()))
 
 
-def undocumented_method(contracts: ContractSet, op: OperationContract) -> str:
-    """A method the documentation does not give this path: the documented bad one, if any."""
-    documented = contracts.collection_error("method")
-    if documented is not None and documented.trigger.detail.get("method"):
-        return str(documented.trigger.detail["method"])
-    taken = {o.request.method for o in contracts.on_path(op.request.path)}
-    return next(m for m in (*_OTHER_METHODS, "OPTIONS") if m not in taken)
+@dataclass(frozen=True)
+class Probe:
+    """What a method or auth test sends and expects; ``spec`` is ``None`` to skip (``note``)."""
+
+    spec: RequestSpec | None
+    expect: Expectation
+    note: str
 
 
 def expectation_for_error(entry: ErrorEntry | None) -> Expectation:
-    """Exactly the documented error, or (where none is documented) a 4xx in the envelope."""
+    """Exactly the documented error, or (where none is documented) any client error (4xx)."""
     return Expectation("error", error=entry) if entry is not None else Expectation("client_error")
+
+
+def method_probe(
+    contracts: ContractSet, op: OperationContract, variables: Mapping[str, str], *, strict: bool
+) -> Probe:
+    """The success request with a method no documented operation serves on its path.
+
+    The method error is expected where this operation documents one, or the collection shows
+    one shared (and only for the very method it documents); elsewhere any 4xx will do.
+    """
+    spec = base_request(op, variables)
+    entry = documented_error(contracts, op, "method", strict=strict)
+    documented = documented_method(entry)
+    method = wrong_method(op, spec.path, contracts, documented)
+    if method is None:
+        return Probe(
+            None,
+            Expectation("client_error"),
+            f"every standard method is documented on a path template matching {spec.path}",
+        )
+    spec = replace(spec, method=method)
+    if entry is not None and method == documented:
+        return Probe(
+            spec,
+            Expectation("error", error=entry),
+            f"an undocumented method ({method}) must get the documented method error",
+        )
+    return Probe(
+        spec,
+        Expectation("client_error"),
+        f"an undocumented method ({method}) must get a client error (4xx): "
+        "no method error is documented for it",
+    )
+
+
+def auth_probe(
+    contracts: ContractSet, op: OperationContract, variables: Mapping[str, str], *, strict: bool
+) -> Probe:
+    """The success request without credentials: the documented authentication error where
+    this operation documents one or the collection shows one shared, else any 4xx."""
+    spec = replace(base_request(op, variables), credentials=False)
+    entry = documented_error(contracts, op, "auth", strict=strict)
+    if entry is not None:
+        return Probe(
+            spec,
+            Expectation("error", error=entry),
+            "a request without credentials must get the authentication error",
+        )
+    return Probe(
+        spec,
+        Expectation("client_error"),
+        "a request without credentials must get a client error (4xx): "
+        "no authentication error is documented for it",
+    )
 
 
 def open_routes(contracts: ContractSet) -> dict[tuple[str, str], OperationContract]:
@@ -143,10 +305,25 @@ def cases_for(
         for r in op.responses:
             error = next((e for e in op.errors if e.example == r.example), None)
             skip = ""
-            if error is not None and error.trigger.kind == "state":
+            if r.status is None:
                 skip = (
-                    f"{error.code or r.example} is caused by server state, not by the request; "
-                    "implement pytest_contracts_arrange_state to arrange it"
+                    f"{r.example} documents no status (an OpenAPI 'default' response, as "
+                    "Postman's converter saves it): no status can be demanded of its request; "
+                    "the replays of examples documenting the same request accept its response"
+                )
+            elif error is not None and error.trigger.kind == "state":
+                t = error.trigger
+                why = (
+                    f"its request differs from the success's only in the value at "
+                    f"{pointer_to_path(str(t.detail.get('at', '')))} "
+                    f"({t.detail.get('from')!r} → {t.detail.get('to')!r}), which nothing "
+                    "shows invalid: taken as"
+                    if t.detail.get("unexplained")
+                    else "is"
+                )
+                skip = (
+                    f"{error.code or r.example} {why} caused by server state, not by the "
+                    "request; implement pytest_contracts_arrange_state to arrange it"
                 )
             elif (
                 error is not None and error.trigger.kind == "auth" and not op.request.auth.required

@@ -8,13 +8,14 @@ from configuration, and never echoed.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import socket
 import threading
 import time
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -27,7 +28,14 @@ from postman_contracts.contracts import AuthContract
 from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse, RequestSpec
 from postman_contracts.contracts._violations import Violation
 
-__all__ = ["Credentials", "HttpClient", "TransportError"]
+__all__ = [
+    "Credentials",
+    "HttpClient",
+    "TransportError",
+    "credential_headers",
+    "request_key",
+    "strip_credentials",
+]
 
 _CHUNK = 64 * 1024
 _C = TypeVar("_C", bound=HTTPConnection)
@@ -40,11 +48,51 @@ class TransportError(Violation):
     exchange: Exchange | None = None
 
 
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _encoded_pair(token: str) -> bool:
+    """Whether ``token`` is already ``base64(user:password)``."""
+    try:
+        decoded = base64.b64decode(token, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return ":" in decoded and decoded.isprintable()
+
+
 @dataclass(frozen=True)
 class Credentials:
-    """The credential to send, and how (from the operation's auth contract)."""
+    """The credential to send, and how (from the operation's auth contract).
+
+    Attributes:
+        token: the run's credential: ``--contracts-auth-env``'s value when ``configured``, else
+            the value of the first auth variable given, else a stand-in.
+        variables: the run's variables, for credentials made of several (Basic auth's user
+            name and password).
+        configured: whether ``token`` was given explicitly (it then wins over variables).
+    """
 
     token: str
+    variables: Mapping[str, str] = field(default_factory=dict, hash=False)
+    configured: bool = False
+
+    def value(self, auth: AuthContract) -> str:
+        """What to send for ``auth``, scheme included (``Basic dXNlcjpwYXNz``)."""
+        if auth.type == "basic" or auth.scheme.lower() == "basic":
+            return "Basic " + self.basic(auth)
+        return f"{auth.scheme} {self.token}".strip() if auth.scheme else self.token
+
+    def basic(self, auth: AuthContract) -> str:
+        """``base64(user:password)`` (RFC 7617): from the configured token (``user:password``,
+        or already encoded), else from the auth's user name and password variables."""
+        user = self.variables.get(auth.token_variable, "") if auth.token_variable else ""
+        password = self.variables.get(auth.password_variable, "") if auth.password_variable else ""
+        if (user or password) and not self.configured:
+            return _b64(f"{user}:{password}")
+        if ":" in self.token:
+            return _b64(self.token)
+        return self.token if _encoded_pair(self.token) else _b64(self.token + ":")
 
     def apply(
         self, auth: AuthContract, headers: dict[str, str], query: list[tuple[str, str]]
@@ -55,9 +103,33 @@ class Credentials:
         if auth.location == "query":
             query.append((auth.name, self.token))
         else:
-            headers[auth.name] = (
-                f"{auth.scheme} {self.token}".strip() if auth.scheme else self.token
-            )
+            headers[auth.name] = self.value(auth)
+
+
+def request_key(request: HttpRequest) -> tuple[str, str, bytes]:
+    """What makes two sent requests the same request: method, URL and body."""
+    return (request.method, request.url, request.body)
+
+
+def credential_headers(auth: AuthContract) -> frozenset[str]:
+    """The lower-case names of the headers that carry credentials for ``auth``."""
+    names = {"authorization", "proxy-authorization"}
+    if auth.location == "header" and auth.name:
+        names.add(auth.name.lower())
+    return frozenset(names)
+
+
+def strip_credentials(
+    auth: AuthContract, headers: dict[str, str], query: list[tuple[str, str]]
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """``headers`` and ``query`` without any credential the contract knows of: the auth's own
+    header or query parameter, and ``Authorization``. Saved examples carry credentials
+    (``X-API-Key: {{key}}``); only the sender decides whether a request has them."""
+    names = credential_headers(auth)
+    kept = {k: v for k, v in headers.items() if k.lower() not in names}
+    if auth.location == "query" and auth.name:
+        query = [(k, v) for k, v in query if k != auth.name]
+    return kept, query
 
 
 class _Deadline:
@@ -152,8 +224,7 @@ class HttpClient:
 
     def build(self, spec: RequestSpec, auth: AuthContract) -> HttpRequest:
         """The request exactly as it will be sent."""
-        headers = dict(spec.headers)
-        query = list(spec.query)
+        headers, query = strip_credentials(auth, dict(spec.headers), list(spec.query))
         if spec.credentials:
             self.credentials.apply(auth, headers, query)
         url = self.base_url + spec.path + (("?" + urlencode(query)) if query else "")

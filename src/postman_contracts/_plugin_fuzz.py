@@ -5,17 +5,23 @@ Valid requests must never get a 5xx and must get a documented response (under st
 semantics, the success response). Invalid requests with a ``documented`` expectation must get
 exactly that documented error; ``inferred`` ones must get a documented response, and (strict)
 a rejection. Hypothesis shrinks a failure to a minimal request and replays it before it is
-reported, so what is reported fails reliably.
+reported, so what is reported fails reliably. A server that answers that replay otherwise
+(Hypothesis's ``Flaky``) fails in the house format too, with both of its answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.errors import Flaky
 
 from postman_contracts._cases import Case
+from postman_contracts._http import request_key
 from postman_contracts.contracts._checks import Expectation
+from postman_contracts.contracts._exchange import HttpResponse
+from postman_contracts.contracts._violations import Violation, Violations
 from postman_contracts.generators import (
     InvalidRequest,
     documented_invalid_requests,
@@ -42,10 +48,69 @@ def _settings(run: ContractRun) -> settings:
     )
 
 
+Answers = dict[tuple[str, str, bytes], list[HttpResponse]]
+
+
+def _violations_in(err: BaseException) -> Violations | None:
+    """The contract failure behind a ``Flaky`` error (a group, or its cause), if any."""
+    stack: list[BaseException] = [err]
+    seen: set[int] = set()
+    while stack:
+        e = stack.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, Violations):
+            return e
+        stack += list(getattr(e, "exceptions", ()))
+        stack += [c for c in (e.__cause__, e.__context__) if c is not None]
+    return None
+
+
+def _answer(response: HttpResponse) -> str:
+    text = response.body.decode("utf-8", "replace").replace("\n", " ")
+    text = text if len(text) <= 300 else text[:300] + "..."
+    return f"[{response.status}] {response.content_type or '(no content type)'} {text}".rstrip()
+
+
+def _run_reporting_flaky(run: ContractRun, test: Callable[[], None], answers: Answers) -> None:
+    """Run a Hypothesis test; a failure the server does not repeat (``Flaky``) becomes the
+    house failure: the server answered one request two ways, both answers shown."""
+    try:
+        test()
+    except Flaky as err:
+        failure = _violations_in(err)
+        if failure is None:
+            raise
+        exchange = failure.exchange
+        seen = answers.get(request_key(exchange.request), [])
+        failed = next((i for i, r in enumerate(seen) if r is exchange.response), None)
+        other = next(
+            (i for i, r in enumerate(seen) if failed is not None and _differ(r, seen[failed])),
+            None,
+        )
+        if failed is not None and other is not None:
+            first, then = sorted((failed, other))
+            message = f"first: {_answer(seen[first])}\nthen: {_answer(seen[then])}"
+        else:
+            message = "the failure below did not happen again when the request was repeated"
+        flaky = Violation(
+            check="deterministic",
+            title="The server answered the same request differently",
+            message=message,
+        )
+        raise run.failure([flaky, *failure.violations], exchange, run.reproduce()) from None
+
+
+def _differ(a: HttpResponse, b: HttpResponse) -> bool:
+    return (a.status, a.content_type, a.body) != (b.status, b.content_type, b.body)
+
+
 def fuzz(run: ContractRun, case: Case) -> None:
     """Run one fuzz case (``fuzz_valid`` or ``fuzz_invalid``) against the server."""
     op = case.operation
     strict = run.settings.strict
+    answers: Answers = {}
     if case.kind == "fuzz_valid":
         expect = Expectation("success" if strict else "documented")
 
@@ -53,34 +118,40 @@ def fuzz(run: ContractRun, case: Case) -> None:
         @seed(run.settings.seed)
         @given(requests(op, variables=run.variables))
         def valid(spec):  # type: ignore[no-untyped-def]
-            run.check(op, spec, expect, "a generated valid request", kind="fuzz_valid")
+            note = "a generated valid request"
+            run.check(op, spec, expect, note, kind="fuzz_valid", answers=answers)
 
-        valid()
+        _run_reporting_flaky(run, valid, answers)
         return
 
     def check_invalid(bad: InvalidRequest) -> None:
         if bad.expected.confidence == "documented":
-            expect = Expectation("error", error=bad.expected.error)
+            error = bad.expected.error
+            assert error is not None
+            expect = Expectation("error", error=error)
             note = (
-                f"invalid request ({bad.label}) must get documented error {bad.expected.error.code}"  # type: ignore[union-attr]
+                f"invalid request ({bad.label}) must get documented error "
+                f"{error.code or error.example}"
             )
         elif bad.kind in ("method", "auth"):
-            # HTTP itself says what these get (405, 401): a 4xx in the collection's envelope.
+            # Nothing documented for this operation: HTTP itself says what these get (405,
+            # 401), in whatever body the server's framework gives them.
             expect = Expectation("client_error")
-            note = f"invalid request ({bad.label}) must get a 4xx in the documented envelope"
+            note = f"invalid request ({bad.label}) must get a client error (4xx)"
         else:
             # Another item documenting the same method and path may accept this very body:
             # then that item's documented responses are the ones to expect.
             twin = run.twin_accepting(op, bad.spec)
             if twin is not None:
                 note = f"invalid ({bad.label}), valid for {twin.item_path}: must get its response"
-                run.check(twin, bad.spec, Expectation("documented"), note, kind="fuzz_invalid")
+                expect = Expectation("documented")
+                run.check(twin, bad.spec, expect, note, kind="fuzz_invalid", answers=answers)
                 return
             expect = Expectation("rejection" if strict else "documented")
             note = f"invalid request ({bad.label}), inferred: must get a documented response" + (
                 " that rejects it" if strict else ""
             )
-        run.check(op, bad.spec, expect, note, kind="fuzz_invalid")
+        run.check(op, bad.spec, expect, note, kind="fuzz_invalid", answers=answers)
 
     # Every documented change first, made from the documented example: a small budget of
     # random cases may never make the one change that provokes a documented error.
@@ -93,4 +164,4 @@ def fuzz(run: ContractRun, case: Case) -> None:
     def invalid(bad: InvalidRequest) -> None:
         check_invalid(bad)
 
-    invalid()
+    _run_reporting_flaky(run, invalid, answers)

@@ -167,3 +167,55 @@ def test_a_boolean_that_became_a_number_is_a_type_change() -> None:
     found: list[Trigger] = []
     catalog._diff({"flags": [True, 1]}, {"flags": [1, 1]}, "", found)
     assert found == [Trigger("type_changed", "/flags/0", {"from": "boolean", "to": "integer"})]
+
+
+def _value_trigger(good: Any, bad: Any, error_body: dict[str, Any]) -> Trigger:
+    """The trigger of an error example whose request differs from the success's in one value."""
+    from tests.plugin.builders import SCHEMA_V21, example, item, request
+
+    ok = request("POST", "/payments", {"amount": good, "note": "x"})
+    failing = request("POST", "/payments", {"amount": bad, "note": "x"})
+    doc = {
+        "info": {"name": "api", "schema": SCHEMA_V21},
+        "item": [
+            item(
+                "pay",
+                ok,
+                example("OK", 201, {"id": 1}, ok),
+                example("Refused", 400, error_body, failing),
+            )
+        ],
+    }
+    (entry,) = build_contracts(load_collection(doc)).operation("pay").errors
+    return entry.trigger
+
+
+def test_a_value_change_nothing_explains_is_no_trigger() -> None:
+    # "12.50" -> "80": over a balance, say; nothing shows that "80" is invalid
+    t = _value_trigger("12.50", "80", {"code": "INSUFFICIENT_FUNDS", "message": "Refused."})
+    assert t == Trigger(
+        "state",
+        detail={"unexplained": "value_changed", "at": "/amount", "from": "12.50", "to": "80"},
+    )
+    assert t.as_json()["kind"] == "state"
+
+
+@pytest.mark.parametrize(
+    ("good", "bad", "error"),
+    [
+        # the error names the field, or the value
+        ("12.50", "80", {"code": "AMOUNT_TOO_HIGH", "message": "Refused."}),
+        ("12.50", "80", {"code": "REFUSED", "message": "The amount is over the limit."}),
+        ("12.50", "80000", {"code": "REFUSED", "message": "80000 is over the limit."}),
+        # the change crosses a boundary any validator draws
+        ("12.50", "", {"code": "REFUSED", "message": "Refused."}),
+        ("12.50", "twelve", {"code": "REFUSED", "message": "Refused."}),
+        ("https://a.example/cb", "http://a.example/cb", {"code": "REFUSED", "message": "No."}),
+        ("2021-05-12", "12/05/2021", {"code": "REFUSED", "message": "Refused."}),
+        (12, -1, {"code": "REFUSED", "message": "Refused."}),
+        (12, 12.5, {"code": "REFUSED", "message": "Refused."}),
+    ],
+)
+def test_a_value_change_with_evidence_is_a_trigger(good: Any, bad: Any, error: Any) -> None:
+    t = _value_trigger(good, bad, error)
+    assert (t.kind, t.pointer, t.detail) == ("value_changed", "/amount", {"from": good, "to": bad})

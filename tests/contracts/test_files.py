@@ -202,3 +202,25 @@ def test_the_index_written_in_pieces_is_the_standard_serialisation(operations: s
     expected = json.dumps(json.loads(index), indent=2, sort_keys=True, ensure_ascii=False)
     assert index == (expected + "\n").encode("utf-8")
     assert len(json.loads(index)["operations"]) == len(contracts.operations)
+
+
+def test_basic_auth_keeps_both_its_variables_through_the_files(tmp_path: Path) -> None:
+    from tests.plugin.builders import SCHEMA_V21, example, item, request
+
+    auth = {
+        "type": "basic",
+        "basic": [
+            {"key": "password", "value": "{{password}}"},
+            {"key": "username", "value": "{{username}}"},
+        ],
+    }
+    req = request("GET", "/things", auth=auth)
+    doc = {
+        "info": {"name": "api", "schema": SCHEMA_V21},
+        "item": [item("things", req, example("OK", 200, {"id": 1}, req))],
+    }
+    contracts = build_contracts(load_collection(doc))
+    a = contracts.operation("things").request.auth
+    assert (a.scheme, a.token_variable, a.password_variable) == ("Basic", "username", "password")
+    write_contracts(contracts, tmp_path / "api")
+    assert load_contracts(tmp_path / "api").operation("things").request.auth == a

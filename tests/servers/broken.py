@@ -261,6 +261,28 @@ class CrashesOnNegativeCount(Broken):
         return response
 
 
+class AnswersDifferently(Broken):
+    name = "answers-differently"
+    breaks = (
+        "a valid update with a negative No_of_Employees crashes the server (500) the first "
+        "time it is sent, and succeeds when sent again"
+    )
+
+    def __init__(self, contracts: ContractSet) -> None:
+        super().__init__(contracts)
+        self.seen: set[bytes] = set()
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = request.json()
+        records = body.get("data") if isinstance(body, dict) else None
+        counts = [r.get("No_of_Employees") for r in records or [] if isinstance(r, dict)]
+        negative = any(isinstance(n, int) and n < 0 for n in counts)
+        if request.path == LEADS and negative and request.body not in self.seen:
+            self.seen.add(request.body)
+            return Response(500, "text/plain", b"ValueError: negative count")
+        return response
+
+
 class EchoesAuthorization(Broken):
     """Not in :data:`GALLERY`: the secrets tests' worst case, a crash page that reflects the
     request's credentials (as debug error pages do)."""
@@ -297,5 +319,6 @@ GALLERY: dict[str, type[Broken]] = {
         LocalDateTimes,
         RejectsValidUpdates,
         CrashesOnNegativeCount,
+        AnswersDifferently,
     )
 }

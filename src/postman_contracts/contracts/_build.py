@@ -119,8 +119,16 @@ def auth_contract(auth: Auth | None) -> AuthContract:
         return AuthContract(
             "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken"))
         )
+    if auth.type == "basic":  # the header is base64(username:password): both are needed
+        return AuthContract(
+            "basic",
+            "header",
+            "Authorization",
+            "Basic",
+            _slot(auth.get("username")),
+            _slot(auth.get("password")),
+        )
     schemes = {
-        "basic": "Basic",
         "digest": "Digest",
         "oauth1": "OAuth",
         "hawk": "Hawk",

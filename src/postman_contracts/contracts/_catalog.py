@@ -20,6 +20,19 @@ Policies (each general, from HTTP semantics and the shape of the examples, not f
   ``auth``; then body changes, most specific first: an unknown field added, an object emptied,
   a required key removed, a type changed, a value changed. No change at all means only server
   state explains the error: ``state``. ``{{placeholders}}`` match any value.
+- A changed *value* is a trigger only with evidence that the value is what the error is
+  about, since examples are often saved with different values by chance (an amount of
+  ``"12.50"`` in the success, ``"80"`` in the error: it may be over a balance, not invalid).
+  The evidence is either the error naming the field or the value (a word of the field's name,
+  or the value itself, in any text of the error body: ``FILE_NOT_SUPPORTED`` names
+  ``file_id``, ``Invalid URL 'http://...'`` names ``callback.url`` and its value), or the
+  change crossing a boundary any validator draws: ``https`` to another scheme, text to the
+  empty string, a recognisable format (date, email, uri, uuid...) to text without it, a
+  numeric string to a non-numeric one, a non-negative number to a negative one, an integer
+  to a fraction, short text to text over 255 characters. Without evidence the error is
+  ``state`` (detail ``unexplained: value_changed``, with where and what changed): its
+  replay waits for a ``pytest_contracts_arrange_state`` hook, as any state error's, and no
+  generated request is expected to get it.
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from postman_contracts.collection import Example, Operation, Placeholder, Request
+from postman_contracts.contracts._formats import detect_format
 
 __all__ = [
     "Envelope",
@@ -294,6 +308,97 @@ def _body_json(request: Request | None) -> Any:
     return request.body.json
 
 
+# Words too common in error texts and field names to tie one to the other.
+_COMMON_WORDS = frozenset(
+    {
+        "and", "are", "data", "error", "errors", "field", "fields", "for", "from", "has",
+        "into", "invalid", "item", "items", "not", "request", "the", "this", "value",
+        "values", "was", "with",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_MAX_TEXTS = 200
+_LONG_TEXT = 255
+
+
+def _error_texts(error: Example) -> list[str]:
+    """The strings of an error example's body (bounded), or its raw text when not JSON."""
+    body = error.json
+    if body is None:
+        return [error.body] if isinstance(error.body, str) else []
+    texts: list[str] = []
+    stack = [body]
+    while stack and len(texts) < _MAX_TEXTS:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            texts.append(str(value))
+    return texts
+
+
+def _names_field_or_value(trigger: Trigger, texts: list[str]) -> bool:
+    """Whether the error's texts name the changed field (a word of its name) or the value."""
+    words = {w.lower() for text in texts for w in _WORD.findall(text)}
+    name = (
+        next((p for p in reversed(trigger.pointer.split("/")[1:]) if not p.isdigit()), "")
+        .replace("~1", "/")
+        .replace("~0", "~")
+    )
+    parts = {w.lower() for w in _NAME_WORD.findall(name)}
+    parts = {w for w in parts if len(w) >= 3 and w not in _COMMON_WORDS}
+    if parts & words or (len(name) >= 3 and re.sub(r"[^a-z0-9]", "", name.lower()) in words):
+        return True
+    to = trigger.detail.get("to")
+    value = to if isinstance(to, str) else json.dumps(to)
+    return bool(value) and (
+        value.lower() in words or (len(value) >= 4 and any(value in text for text in texts))
+    )
+
+
+def _numeric_text(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return bool(value.strip())
+
+
+def _crosses_boundary(good: Any, bad: Any) -> bool:
+    """Whether ``good`` → ``bad`` crosses a line any validator draws (see the module doc)."""
+    if isinstance(good, str) and isinstance(bad, str):
+        if good.strip() and not bad.strip():
+            return True
+        if good.lower().startswith("https://") and not bad.lower().startswith("https://"):
+            return True
+        fmt = detect_format(good)
+        if fmt is not None and detect_format(bad) != fmt:
+            return True
+        if _numeric_text(good) and not _numeric_text(bad):
+            return True
+        return len(good) <= _LONG_TEXT < len(bad)
+    numbers = (int, float)
+    if isinstance(good, numbers) and isinstance(bad, numbers):
+        if isinstance(good, bool) or isinstance(bad, bool):
+            return False
+        if good >= 0 > bad:
+            return True
+        return float(good).is_integer() and not float(bad).is_integer()
+    return False
+
+
+def _evidenced(trigger: Trigger, texts: list[str]) -> bool:
+    if trigger.kind != "value_changed":
+        return True
+    good, bad = trigger.detail.get("from"), trigger.detail.get("to")
+    return _crosses_boundary(good, bad) or _names_field_or_value(trigger, texts)
+
+
 def find_trigger(error: Example, baseline: Request | None) -> Trigger:
     """The change from ``baseline`` (the success example's request) that explains ``error``."""
     failing = error.original_request
@@ -305,7 +410,23 @@ def find_trigger(error: Example, baseline: Request | None) -> Trigger:
     good, bad = _body_json(baseline), _body_json(failing)
     if good is not None and bad is not None:
         _diff(good, bad, "", found)
+    texts: list[str] | None = None
+    unexplained: Trigger | None = None
     for kind in _BODY_PRECEDENCE:
         for trigger in sorted((t for t in found if t.kind == kind), key=lambda t: t.pointer):
+            if kind == "value_changed":
+                texts = _error_texts(error) if texts is None else texts
+                if not _evidenced(trigger, texts):
+                    unexplained = unexplained or trigger
+                    continue
             return trigger
+    if unexplained is not None:
+        return Trigger(
+            "state",
+            detail={
+                "unexplained": "value_changed",
+                "at": unexplained.pointer,
+                **unexplained.detail,
+            },
+        )
     return Trigger("state")

@@ -224,6 +224,7 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
             "name": auth.name,
             "scheme": auth.scheme,
             "variable": auth.token_variable,
+            **({"password_variable": auth.password_variable} if auth.password_variable else {}),
         },
         "parameters": [
             {

@@ -41,7 +41,9 @@ class AuthContract:
         location: ``header``, ``query`` or ``none``.
         name: the header or query parameter name (``Authorization``, ``X-API-Key``).
         scheme: the HTTP auth scheme (``Bearer``, ``Basic``), or ``""``.
-        token_variable: the variable that holds the credential (``access-token``), or ``""``.
+        token_variable: the variable that holds the credential (``access-token``), or ``""``;
+            for Basic auth, the user name.
+        password_variable: for Basic auth, the variable that holds the password, or ``""``.
     """
 
     type: str
@@ -49,6 +51,7 @@ class AuthContract:
     name: str = ""
     scheme: str = ""
     token_variable: str = ""
+    password_variable: str = ""
 
     @property
     def required(self) -> bool:
@@ -227,11 +230,13 @@ class ContractSet:
         return self.memo(key, make)
 
     def collection_error(self, kind: str, auth_type: str | None = None) -> ErrorEntry | None:
-        """A documented error of ``kind`` anywhere in the collection (collection-wide errors).
+        """A documented error of ``kind`` anywhere in the collection: the best guess of what
+        an operation that documents none of its own answers.
 
         Zoho documents AUTHENTICATION_FAILURE and INVALID_REQUEST_METHOD on one item only, yet
-        every item with the same auth answers them alike: an error documented on one operation
-        applies to the others unless they document their own.
+        every item with the same auth answers them alike. A guess is right for producing an
+        answer (the mocks serve it); it is not evidence to fail a server with: checks ask
+        :meth:`shared_error` (``--contracts-strict`` falls back to this).
         """
 
         def first() -> ErrorEntry | None:
@@ -244,3 +249,25 @@ class ContractSet:
             return None
 
         return self.memo(("collection error", kind, auth_type), first)
+
+    def shared_error(self, kind: str, auth_type: str | None = None) -> ErrorEntry | None:
+        """An error of ``kind`` the collection *shows* shared by its operations, or ``None``.
+
+        Shown means documented alike on at least two operations (of ``auth_type``, when
+        given): the same status, code and placement everywhere it is documented. One
+        operation's error is evidence about that operation; a server's framework may well
+        answer a wrong method or missing credentials elsewhere in its own words
+        (``application/problem+json``), and nothing documented says otherwise.
+        """
+
+        def shared() -> ErrorEntry | None:
+            entries = [
+                e
+                for op in self.operations
+                if auth_type is None or op.request.auth.type == auth_type
+                if (e := op.error(kind)) is not None
+            ]
+            alike = {(e.status, e.code, e.placement) for e in entries}
+            return entries[0] if len(entries) >= 2 and len(alike) == 1 else None
+
+        return self.memo(("shared error", kind, auth_type), shared)

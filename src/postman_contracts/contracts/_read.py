@@ -94,7 +94,14 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
         content_type=doc["request"]["content_type"],
         body_mode=doc["request"]["body_mode"],
         schema=reader.schema(doc["request"]["schema"]),
-        auth=AuthContract(a["type"], a["in"], a["name"], a["scheme"], a.get("variable", "")),
+        auth=AuthContract(
+            a["type"],
+            a["in"],
+            a["name"],
+            a["scheme"],
+            a.get("variable", ""),
+            a.get("password_variable", ""),
+        ),
     )
     responses = tuple(
         ResponseContract(

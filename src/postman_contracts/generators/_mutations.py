@@ -18,13 +18,13 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from postman_contracts.contracts import OperationContract, Trigger
+from postman_contracts.contracts import ContractSet, OperationContract, Trigger
 from postman_contracts.contracts._catalog import to_pointer
 from postman_contracts.contracts._checks import json_path
 from postman_contracts.contracts._exchange import RequestSpec
-from postman_contracts.contracts._requests import unsafe_url
+from postman_contracts.contracts._requests import match_route, unsafe_url
 
-__all__ = ["Mutation", "mutation_sites"]
+__all__ = ["Mutation", "mutation_sites", "served", "wrong_method"]
 
 _WRONG = {
     "string": 12345,
@@ -64,7 +64,10 @@ _UNSAFE_URLS = (
     "https://localhost/",
     "https://[::1]/",
 )
-_OTHER_METHODS = ("COPY", "DELETE", "PATCH", "PUT", "POST", "GET")
+# Methods every server knows (RFC 9110). An unknown one (COPY) may rightly get 501, a 5xx, so
+# it is sent only where the collection documents it; OPTIONS and HEAD are answered for any
+# resource that exists (CORS, GET), so they say nothing about the method being wrong.
+_STANDARD_METHODS = ("DELETE", "PATCH", "PUT", "POST", "GET")
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
@@ -262,15 +265,40 @@ def _value_sites(op: OperationContract, body: Any, out: list[Mutation]) -> None:
         out.append(Mutation("value", label, parts, change, documented_by=entry.example))
 
 
+def served(contracts: ContractSet | None, op: OperationContract, method: str, path: str) -> bool:
+    """Whether a documented operation serves ``method`` on ``path`` (a concrete path): any
+    whose path template matches it (``/orders/export`` matches ``/orders/{orderId}`` too)."""
+    if method.upper() == op.request.method.upper():
+        return True
+    return contracts is not None and match_route(contracts, method.upper(), path).method_allowed
+
+
+def wrong_method(
+    op: OperationContract, path: str, contracts: ContractSet | None, documented: str = ""
+) -> str | None:
+    """A method no documented operation serves on ``path``: ``documented`` (the method an
+    error example shows) when it qualifies, else a standard one; ``None`` when none is left."""
+    for method in (documented, *_STANDARD_METHODS) if documented else _STANDARD_METHODS:
+        if not served(contracts, op, method, path):
+            return method.upper()
+    return None
+
+
 def mutation_sites(
     op: OperationContract, body: Any, *, bad_method: str | None = None
 ) -> list[Mutation]:
-    """Every single-change way to make a request with ``body`` invalid for ``op``."""
+    """Every single-change way to make a request with ``body`` invalid for ``op``.
+
+    ``bad_method`` is the wrong method to send (see :func:`wrong_method`); ``""`` when no
+    method is left that nothing documented serves, and then there is no method mutation.
+    """
     out: list[Mutation] = []
-    documented = op.error("method")
-    method = bad_method or (str(documented.trigger.detail.get("method")) if documented else None)
-    method = method or next(m for m in _OTHER_METHODS if m != op.request.method)
-    out.append(Mutation("method", f"wrong method {method}", (), _const(method)))
+    if bad_method is None:
+        documented = op.error("method")
+        method = str(documented.trigger.detail.get("method") or "") if documented else ""
+        bad_method = wrong_method(op, op.request.path, None, method) or ""
+    if bad_method:
+        out.append(Mutation("method", f"wrong method {bad_method}", (), _const(bad_method)))
     if op.request.auth.required:
         out.append(Mutation("auth", "no credentials", (), _const(None)))
     if op.request.schema is not None and body is not None:

@@ -31,7 +31,7 @@ from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._requests import unsafe_url
 from postman_contracts.generators._from_schema import from_schema
-from postman_contracts.generators._mutations import Mutation, mutation_sites
+from postman_contracts.generators._mutations import Mutation, mutation_sites, wrong_method
 
 __all__ = [
     "Expected",
@@ -186,6 +186,13 @@ def _fill(text: str, variables: Mapping[str, str]) -> str:
 
 # A path segment needs text, and text that survives the trip: unreserved characters only.
 _SEGMENT = {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,24}$"}
+# Segments an HTTP client removes or collapses (RFC 3986 dot segments, and the empty one that
+# makes ``//``): a path parameter never takes them, whatever its schema allows.
+_NOT_SEGMENTS = frozenset({"", ".", ".."})
+
+
+def _segment_value(value: Any) -> bool:
+    return str(value) not in _NOT_SEGMENTS
 
 
 def _parameter_schema(schema: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -216,9 +223,11 @@ def _request(
         schema = _parameter_schema(p.schema)
         if p.location == "path":
             example = p.example if p.example and _valid(schema, p.example) else None
-            value = draw(
+            example = example if _segment_value(example or "") else None
+            strategy = (
                 from_schema(schema) if example is None else from_schema(schema, example=example)
             )
+            value = draw(strategy.filter(_segment_value))
             path = path.replace("{" + p.name + "}", quote(str(value), safe=""))
         elif p.required or draw(st.booleans()):
             query.append((p.name, str(draw(from_schema(schema)))))
@@ -249,14 +258,35 @@ def requests(
     return _request(operation, variables, body)
 
 
+def documented_error(
+    contracts: ContractSet | None, op: OperationContract, kind: str, *, strict: bool = False
+) -> ErrorEntry | None:
+    """The error an ``auth`` or ``method`` change of ``op`` is documented to get: ``op``'s own,
+    else one the collection shows shared (:meth:`ContractSet.shared_error`); under
+    ``strict``, else any operation's (:meth:`ContractSet.collection_error`)."""
+    entry = op.error(kind)
+    if entry is not None or contracts is None:
+        return entry
+    auth_type = op.request.auth.type if kind == "auth" else None
+    entry = contracts.shared_error(kind, auth_type)
+    if entry is None and auth_type is not None:
+        entry = contracts.shared_error(kind)
+    if entry is None and strict:
+        entry = contracts.collection_error(kind, auth_type) or contracts.collection_error(kind)
+    return entry
+
+
+def documented_method(entry: ErrorEntry | None) -> str:
+    """The wrong method a documented method error shows (``COPY``), or ``""``."""
+    return str(entry.trigger.detail.get("method") or "").upper() if entry is not None else ""
+
+
 def _documented(contracts: ContractSet | None, op: OperationContract, m: Mutation) -> Expected:
     trigger_kind = _TRIGGER_OF[m.kind]
     if m.kind in ("method", "auth"):
-        entry = op.error(trigger_kind)
-        if entry is None and contracts is not None:
-            entry = contracts.collection_error(
-                trigger_kind, op.request.auth.type
-            ) or contracts.collection_error(trigger_kind)
+        entry = documented_error(contracts, op, trigger_kind)
+        if m.kind == "method" and documented_method(entry) != m.label.rsplit(" ", 1)[-1]:
+            entry = None  # documented for another method: this one may get another answer
         return Expected("documented", entry) if entry is not None else Expected("inferred")
     generic = generic_pointer(m.pointer)
     for entry in op.errors:
@@ -279,7 +309,11 @@ def _invalid(
     valid: st.SearchStrategy[RequestSpec],
 ) -> InvalidRequest:
     spec = draw(valid)
-    sites = [m for m in mutation_sites(op, spec.body) if m.kind in kinds]
+    bad_method = ""
+    if "method" in kinds:
+        documented = documented_method(documented_error(contracts, op, "method"))
+        bad_method = wrong_method(op, spec.path, contracts, documented) or ""
+    sites = [m for m in mutation_sites(op, spec.body, bad_method=bad_method) if m.kind in kinds]
     if not sites:
         raise InvalidArgument(f"no invalid request of kinds {sorted(kinds)} exists for {op.id}")
     m = draw(st.sampled_from(sites))
@@ -299,8 +333,9 @@ def invalid_requests(
 
     Args:
         operation: the operation's contract.
-        contracts: the whole contract set, so that errors documented on another operation
-            (authentication, method) apply collection-wide.
+        contracts: the whole contract set: the wrong method is one no operation serves on the
+            request's path, and authentication and method errors the collection shows shared
+            by its operations (documented alike on two or more) are expected of this one.
         kinds: which rules to break (default: all that apply); see :data:`KINDS`.
         variables: values for ``{{variables}}`` in the path.
     """
@@ -328,15 +363,17 @@ def documented_invalid_requests(
     Random generation finds a documented error only when it happens to make that change; a
     fuzz run sends these first, so a small budget still checks every documented error.
     """
-    documented_anywhere = operation.errors or (
-        contracts is not None and any(contracts.collection_error(k) for k in ("method", "auth"))
+    documented_anywhere = operation.errors or any(
+        documented_error(contracts, operation, k) for k in ("method", "auth")
     )
     if not documented_anywhere:
         return []
     valid = _documented_request(operation, dict(variables or {}))
     out: list[InvalidRequest] = []
     seen: set[tuple[str, str, str]] = set()
-    for m in mutation_sites(operation, valid.body):
+    documented = documented_method(documented_error(contracts, operation, "method"))
+    bad_method = wrong_method(operation, valid.path, contracts, documented) or ""
+    for m in mutation_sites(operation, valid.body, bad_method=bad_method):
         expected = _documented(contracts, operation, m)
         key = (m.kind, generic_pointer(m.pointer), expected.error.example if expected.error else "")
         if expected.confidence == "documented" and key not in seen:
@@ -355,7 +392,11 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
     query: list[tuple[str, str]] = []
     for p in op.request.parameters:
         value = (
-            p.example if p.example and _valid(_parameter_schema(p.schema), p.example) else "example"
+            p.example
+            if p.example
+            and _segment_value(p.example)
+            and _valid(_parameter_schema(p.schema), p.example)
+            else "example"
         )
         if p.location == "path":
             path = path.replace("{" + p.name + "}", quote(value, safe=""))

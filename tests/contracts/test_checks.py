@@ -1,0 +1,64 @@
+"""The texts of response checks: each names what was expected and what came, in words that
+differ when the two differ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from postman_contracts.collection import load_collection
+from postman_contracts.contracts import ContractSet, build_contracts
+from postman_contracts.contracts._checks import Checker, Expectation
+from postman_contracts.contracts._exchange import HttpResponse
+from tests.plugin.builders import SCHEMA_V21, example, item, request
+
+JSON = (("Content-Type", "application/json"),)
+
+
+def _contracts(*items: dict[str, Any]) -> ContractSet:
+    doc = {"info": {"name": "api", "schema": SCHEMA_V21}, "item": list(items)}
+    return build_contracts(load_collection(doc))
+
+
+def _things() -> ContractSet:
+    good = {"name": "a", "size": 1}
+    return _contracts(
+        item(
+            "things",
+            request("POST", "/things", good),
+            example("OK", 200, {"id": 1}, request("POST", "/things", good)),
+            # an error body with no code: only a sentence
+            example(
+                "Missing name",
+                400,
+                {"message": "The name is required."},
+                request("POST", "/things", {"size": 1}),
+            ),
+        )
+    )
+
+
+def test_an_error_without_a_code_is_named_by_its_example() -> None:
+    contracts = _things()
+    op = contracts.operation("things")
+    (entry,) = op.errors
+    assert entry.code is None
+    response = HttpResponse(422, JSON, b'{"message": "The name is required."}')
+    (violation,) = Checker(contracts).check(op, response, Expectation("error", error=entry))
+    assert violation.title == "Wrong status for documented error Missing name"
+
+
+def test_a_json_labelled_body_that_does_not_parse_says_so() -> None:
+    contracts = _things()
+    op = contracts.operation("things")
+    response = HttpResponse(200, JSON, b"<html>oops</html>")
+    expect = Expectation("example", op.response("OK"))
+    (violation,) = Checker(contracts).check(op, response, expect)
+    assert violation.title == "The response body is not JSON"
+    assert violation.details()[-1] == (
+        "expected a JSON body (application/json), "
+        "got application/json that does not parse: b'<html>oops</html>'"
+    )
+    empty = Checker(contracts).check(op, HttpResponse(200, JSON, b""), expect)
+    assert empty[0].details()[-1] == (
+        "expected a JSON body (application/json), got an empty body (application/json)"
+    )
