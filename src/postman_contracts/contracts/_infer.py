@@ -638,6 +638,9 @@ class SchemaBuilder:
         elif isinstance(value, float):
             node.types |= _NUM
         elif isinstance(value, str):
+            if not value:
+                node.empties += 1
+                return
             node.types |= _STR
             if node.handler is not None:
                 node.handler(node, str(value))
