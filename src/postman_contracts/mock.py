@@ -25,7 +25,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from postman_contracts.collection import Redactor
-from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
+from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract, redact_json
 from postman_contracts.contracts._checks import Checker
 from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._requests import (
@@ -255,6 +255,10 @@ class MockApp:
     def _synthetic(
         self, status: int, code: str, message: str, details: dict[str, Any] | None = None
     ) -> _Reply:
+        # The message and details quote the request (its path, a field name): never a secret,
+        # even back. The rest is documentation, served as the contracts hold it.
+        message = self.redact(message)
+        details = redact_json(details, self.redact) if details else details
         env = self.contracts.envelope
         if env is not None and env.code_key and self._template is not None:
             body: dict[str, Any] = copy.deepcopy(self._template)
@@ -268,8 +272,7 @@ class MockApp:
                     body[key] = status  # an HTTP status echoed in the body
         else:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
-        # The message may quote the request (its path, a value): never a secret, even back.
-        text = self.redact(json.dumps(body, ensure_ascii=False))
+        text = json.dumps(body, ensure_ascii=False)
         return _Reply(status, text.encode("utf-8"), "application/json", code)
 
 
