@@ -96,6 +96,7 @@ class MockApp:
         self.redact = Redactor(contracts.secrets)
         self.logger = logger or log.info
         self._template = self._error_template()
+        self._header_names = _documented_header_names(contracts)
 
     # -- WSGI ---------------------------------------------------------------------------------
 
@@ -142,9 +143,10 @@ class MockApp:
         if stream is not None and length > len(body):
             self._drain(stream, length - len(body))
         headers = [
-            (k[5:].replace("_", "-").title(), v)
+            (name, v)
             for k, v in environ.items()
             if k.startswith("HTTP_")
+            for name in self._header_names.get(k[5:], (k[5:].replace("_", "-").title(),))
         ]
         if environ.get("CONTENT_TYPE"):
             headers.append(("Content-Type", environ["CONTENT_TYPE"]))
@@ -274,6 +276,21 @@ class MockApp:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
         text = json.dumps(body, ensure_ascii=False)
         return _Reply(status, text.encode("utf-8"), "application/json", code)
+
+
+def _documented_header_names(contracts: ContractSet) -> dict[str, tuple[str, ...]]:
+    """The documented spellings of each header name as WSGI gives it (``HTTP_X_API_KEY``
+    without its prefix): WSGI turns both ``-`` and ``_`` into ``_``, so ``X_API_KEY`` and
+    ``X-Api-Key`` arrive alike, and only the documentation can say which was meant. A name
+    documented both ways is given under both."""
+    names: dict[str, dict[str, str]] = {}  # WSGI key -> lower-case name -> a spelling
+    for op in contracts.operations:
+        documented = [*op.request.headers, *(k for x in op.examples for k, _ in x.headers)]
+        if op.request.auth.location == "header" and op.request.auth.name:
+            documented.append(op.request.auth.name)
+        for name in documented:
+            names.setdefault(name.upper().replace("-", "_"), {}).setdefault(name.lower(), name)
+    return {key: tuple(sorted(spellings.values())) for key, spellings in names.items()}
 
 
 class _QuietHandler(WSGIRequestHandler):
