@@ -12,13 +12,12 @@ a threaded stdlib server by default, and never makes an outbound request.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -26,6 +25,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from postman_contracts.collection import Redactor
 from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract, redact_json
+from postman_contracts.contracts._catalog import Envelope, reports_failure
 from postman_contracts.contracts._checks import Checker
 from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._requests import (
@@ -245,37 +245,105 @@ class MockApp:
         return self._synthetic(status, code, issue.message)
 
     def _error_template(self) -> dict[str, Any] | None:
-        """A documented top-level error body, to shape undocumented errors like documented ones."""
-        for op in self.contracts.operations:
-            for e in op.errors:
-                if e.placement == "top":
-                    x = next((x for x in op.examples if x.name == e.example), None)
-                    if x is not None and isinstance(x.response_body, dict):
-                        return x.response_body
-        return None
+        """A documented error, cut to the collection's envelope keys, to shape the mock's own
+        errors like documented ones: a top-level error body if one is documented, else a
+        per-record error; its status member saying failure (``"error"``, ``false``) if any
+        documented error's does."""
+        env = self.contracts.envelope
+        if env is None:
+            return None
+        samples = [r for r in _documented_error_records(self.contracts) if set(env.keys) <= set(r)]
+        if not samples:
+            return None
+        template = {k: samples[0][k] for k in env.keys}
+        if env.status_key is not None and not reports_failure(template, env):
+            failing = next((r for r in samples if reports_failure(r, env)), None)
+            if failing is not None:
+                template[env.status_key] = failing[env.status_key]
+        return template
 
     def _synthetic(
         self, status: int, code: str, message: str, details: dict[str, Any] | None = None
     ) -> _Reply:
+        """The mock's own error (no documented one applies), in the documented envelope when
+        the collection has one: every envelope key filled with a value of its documented type."""
         # The message and details quote the request (its path, a field name): never a secret,
         # even back. The rest is documentation, served as the contracts hold it.
         message = self.redact(message)
         details = redact_json(details, self.redact) if details else details
         env = self.contracts.envelope
-        if env is not None and env.code_key and self._template is not None:
-            body: dict[str, Any] = copy.deepcopy(self._template)
-            body[env.code_key] = code
-            if env.message_key:
-                body[env.message_key] = message
-            if "details" in body:
-                body["details"] = details or {}
-            for key, value in list(body.items()):
-                if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
-                    body[key] = status  # an HTTP status echoed in the body
+        if env is not None and self._template is not None:
+            body = _fill_envelope(self._template, env, status, code, message, details, top=True)
         else:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
         text = json.dumps(body, ensure_ascii=False)
         return _Reply(status, text.encode("utf-8"), "application/json", code)
+
+
+_MESSAGE_KEYS = frozenset({"message", "msg", "detail", "description", "error_description"})
+_CODE_KEYS = frozenset({"code", "error_code", "errorcode"})
+
+
+def _documented_error_records(contracts: ContractSet) -> Iterator[dict[str, Any]]:
+    """Every documented error record: top-level error bodies, then per-record errors."""
+    env = contracts.envelope
+    for placement in ("top", "record"):
+        for op in contracts.operations:
+            for e in op.errors:
+                if e.placement != placement:
+                    continue
+                x = next((x for x in op.examples if x.name == e.example), None)
+                body = x.response_body if x is not None else None
+                if placement == "top" and isinstance(body, dict):
+                    yield body
+                elif isinstance(body, dict) and isinstance(body.get(e.record_path or ""), list):
+                    records = body[e.record_path or ""]
+                    yield from (r for r in records if reports_failure(r, env))
+
+
+def _fill_envelope(
+    template: dict[str, Any],
+    env: Envelope,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None,
+    *,
+    top: bool,
+    depth: int = 0,
+) -> dict[str, Any]:
+    """``template`` with each member given a value of its documented type that tells this
+    error: the code and message where the envelope (or a member's name) says they go, the
+    documented failure status, the HTTP status where a number echoes one, empty objects and
+    lists (a documented error's details would claim that error happened)."""
+    out: dict[str, Any] = {}
+    for key, value in template.items():
+        lowered = key.lower()
+        if (top and key == env.code_key) or (
+            not env.code_key and lowered in _CODE_KEYS and isinstance(value, str)
+        ):
+            out[key] = code
+        elif (top and key == env.message_key) or lowered in _MESSAGE_KEYS:
+            out[key] = [message] if isinstance(value, list) else message
+        elif top and key == env.status_key:
+            out[key] = status if _http_status(value) else value
+        elif isinstance(value, dict):
+            if lowered == "details" or depth >= 3:
+                out[key] = details or {}
+            else:
+                out[key] = _fill_envelope(
+                    value, env, status, code, message, details, top=False, depth=depth + 1
+                )
+        elif isinstance(value, list):
+            out[key] = []
+        else:
+            out[key] = status if _http_status(value) else value
+    return out
+
+
+def _http_status(value: Any) -> bool:
+    """An HTTP status echoed in a body (``"status": 400``)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599
 
 
 def _documented_header_names(contracts: ContractSet) -> dict[str, tuple[str, ...]]:
