@@ -62,8 +62,10 @@ CREDENTIAL_PARAMS: dict[str, frozenset[str]] = {
 }
 
 # Shorter values (``1``, ``yes``, ``true``, ``null``) would redact half of every report and
-# body; credentials (API keys, tokens, passwords under any password policy) are at least 8.
+# body. Credentials (API keys, tokens, passwords) are at least 8 characters, or at least 6
+# mixing kinds of characters (``s3cr3t!``); ``secret`` or ``123456`` is a stand-in.
 _MIN_SECRET_LENGTH = 8
+_MIN_MIXED_SECRET_LENGTH = 6
 # Words that fill a secret's slot in documentation without being one: JSON and OpenAPI type
 # and format names (what Postman's OpenAPI converter writes), literals, and stand-ins.
 _GENERIC_VALUES = frozenset(
@@ -95,17 +97,21 @@ def is_credential(auth_type: str, param: str) -> bool:
 
 def is_credential_value(value: object) -> bool:
     """Whether ``value`` can be a real credential, and so is searched for and redacted in what
-    we write. Not: non-text, ``{{templates}}``, values under 8 characters, type placeholders
+    we write. Not: non-text, ``{{templates}}``, values under 6 characters (under 8 when of
+    one kind of character: letters only, digits only), type placeholders
     (``<string>``), generic words (``string``, ``true``, ``password``, ``changeme``...),
     numbers under 12 digits, and one character repeated (``xxxxxxxx``, ``********``).
 
-    A name that says *secret* still makes the value secret where it appears under that name
-    (a header, a query parameter, an auth parameter); this decides only whether the value is
-    also hunted for everywhere else, which for a generic value would destroy the text."""
+    The variable or parameter stays secret by its name (credential headers such as
+    ``Authorization`` are still redacted whole in reports and curl lines, whatever they hold);
+    this decides only whether its *value* is hunted for in every other text, which for a
+    generic value would destroy that text."""
     if not isinstance(value, str) or "{{" in value:
         return False
     text = value.strip()
-    if len(text) < _MIN_SECRET_LENGTH or len(set(text)) == 1:
+    kinds = {"letter" if c.isalpha() else "digit" if c.isdigit() else "other" for c in text}
+    shortest = _MIN_SECRET_LENGTH if len(kinds) == 1 else _MIN_MIXED_SECRET_LENGTH
+    if len(text) < shortest or len(set(text)) == 1:
         return False
     if _TYPE_PLACEHOLDER.match(text) or text.lower() in _GENERIC_VALUES:
         return False
