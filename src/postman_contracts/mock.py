@@ -31,8 +31,8 @@ from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._requests import (
     Issue,
     documented_error,
+    judge_request,
     match_route,
-    request_issues,
 )
 
 __all__ = ["MockApp", "MockServer", "serve"]
@@ -52,15 +52,6 @@ _REASONS = {
     415: "Unsupported Media Type",
     422: "Unprocessable Entity",
 }
-_ISSUE_ORDER = (
-    "auth",
-    "malformed",
-    "empty_object",
-    "unknown_field",
-    "missing_required",
-    "type_changed",
-    "value_changed",
-)
 
 log = logging.getLogger("postman_contracts.mock")
 
@@ -177,41 +168,26 @@ class MockApp:
     # -- behaviour ----------------------------------------------------------------------------
 
     def answer(self, request: HttpRequest, *, too_large: bool = False) -> _Reply:
-        """The documented answer to ``request``."""
-        route = match_route(self.contracts, request.method, request.path)
-        op = route.operation
+        """The documented answer to ``request``, by the one request policy (``judge_request``,
+        which the client mock applies too)."""
+        if too_large:  # the body was not read whole: say so before judging what was read
+            route = match_route(self.contracts, request.method, request.path)
+            if route.operation is not None and route.method_allowed:
+                limit = Issue("malformed", "", f"body over the limit of {self.max_body:,} bytes")
+                return self._issue(route.operation, limit, 413)
+        verdict = judge_request(self.contracts, self.checker, request, max_bytes=self.max_body)
+        op = verdict.operation
         if op is None:
-            closest = [{"operation": op_id, "why": why} for op_id, why in route.closest]
+            closest = [{"operation": op_id, "why": why} for op_id, why in verdict.route.closest]
             return self._synthetic(
                 404,
                 "NOT_FOUND",
                 f"no documented operation matches {request.method} {request.path}",
                 {"closest": closest},
             )
-        if not route.method_allowed:
-            return self._issue(
-                op, Issue("method", "", f"method {request.method} is not documented"), 405
-            )
-        if too_large:
-            return self._issue(
-                op, Issue("malformed", "", f"body over the limit of {self.max_body:,} bytes"), 413
-            )
-        issues = request_issues(self.checker, op, request, max_bytes=self.max_body)
-        if len(route.candidates) > 1:  # several items document the same method and path
-            op, issues = min(
-                (
-                    (c, request_issues(self.checker, c, request, max_bytes=self.max_body))
-                    for c in route.candidates
-                ),
-                key=lambda pair: (
-                    len(pair[1]),
-                    not pair[0].request.auth.required,
-                    pair[0].success is None,
-                ),
-            )
-        if issues:
-            rank = {k: i for i, k in enumerate(_ISSUE_ORDER)}
-            return self._issue(op, min(issues, key=lambda i: rank.get(i.kind, 99)))
+        issue = verdict.answered
+        if issue is not None:
+            return self._issue(op, issue, 405 if issue.kind == "method" else 400)
         success = op.success
         if success is None:
             return _Reply(
@@ -242,7 +218,7 @@ class MockApp:
         code = {"auth": "UNAUTHORIZED", "method": "METHOD_NOT_ALLOWED"}.get(
             issue.kind, "INVALID_REQUEST"
         )
-        return self._synthetic(status, code, issue.message)
+        return self._synthetic(status, code, issue.message, note=f"{code} ({issue.message})")
 
     def _error_template(self) -> dict[str, Any] | None:
         """A documented error, cut to the collection's envelope keys, to shape the mock's own
@@ -263,7 +239,13 @@ class MockApp:
         return template
 
     def _synthetic(
-        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        *,
+        note: str = "",
     ) -> _Reply:
         """The mock's own error (no documented one applies), in the documented envelope when
         the collection has one: every envelope key filled with a value of its documented type."""
@@ -277,7 +259,7 @@ class MockApp:
         else:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
         text = json.dumps(body, ensure_ascii=False)
-        return _Reply(status, text.encode("utf-8"), "application/json", code)
+        return _Reply(status, text.encode("utf-8"), "application/json", note or code)
 
 
 _MESSAGE_KEYS = frozenset({"message", "msg", "detail", "description", "error_description"})
@@ -366,6 +348,15 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the app logs one redacted line per request itself."""
+
+    def get_environ(self) -> dict[str, Any]:
+        """The environ, without the ``text/plain`` wsgiref puts in ``CONTENT_TYPE`` when the
+        request has no Content-Type (PEP 3333 allows it absent): a body sent without one is a
+        problem the request policy names, and a guess would hide it."""
+        environ: dict[str, Any] = super().get_environ()
+        if self.headers.get("Content-Type") is None:
+            environ.pop("CONTENT_TYPE", None)
+        return environ
 
     def get_stderr(self) -> Any:
         return _Null()
