@@ -53,12 +53,13 @@ def source(tmp_path: Path) -> Path:
 
 
 def test_only_credential_like_values_are_redacted_by_value() -> None:
-    redact = Redactor([*GENERIC, "<long>", "<A note for the reviewer.>", "", "   ", REAL])
-    assert redact.secrets == frozenset({REAL})
+    stand_ins = ["<long>", "<A note for the reviewer.>", "Bearer <token>", "Basic password"]
+    redact = Redactor([*GENERIC, *stand_ins, "", "   ", REAL, f"Bearer {REAL}"])
+    assert redact.secrets == frozenset({REAL, f"Bearer {REAL}"})
     assert redact('{"name": "string", "ok": true, "t": "<string>"}') == (
         '{"name": "string", "ok": true, "t": "<string>"}'
     )
-    assert redact(f"Bearer {REAL}") == "Bearer [REDACTED]"
+    assert redact(f"key={REAL}") == "key=[REDACTED]"
     assert not Redactor(GENERIC), "nothing to redact: the redactor is a no-op"
 
 

@@ -99,7 +99,8 @@ def is_credential_value(value: object) -> bool:
     """Whether ``value`` can be a real credential, and so is searched for and redacted in what
     we write. Not: non-text, ``{{templates}}``, values under 6 characters (under 8 when of
     one kind of character: letters only, digits only), type placeholders
-    (``<string>``), generic words (``string``, ``true``, ``password``, ``changeme``...),
+    (``<string>``), generic words (``string``, ``true``, ``password``, ``changeme``...) and
+    texts of nothing else (``Bearer <token>``),
     numbers under 12 digits, and one character repeated (``xxxxxxxx``, ``********``).
 
     The variable or parameter stays secret by its name (credential headers such as
@@ -115,6 +116,8 @@ def is_credential_value(value: object) -> bool:
         return False
     if _TYPE_PLACEHOLDER.match(text) or text.lower() in _GENERIC_VALUES:
         return False
+    if all(_TYPE_PLACEHOLDER.match(w) or w.lower() in _GENERIC_VALUES for w in text.split()):
+        return False  # "Bearer <token>", "Basic password": a scheme and a stand-in
     return not (_NUMBER.match(text) and len(text) < _MIN_NUMBER_DIGITS)
 
 
