@@ -2,10 +2,10 @@
 
 Why it exists: the ``responses``-based mock (``_client_mock``) is plumbing; the decisions are
 here, where they can be read and tested on their own: which saved example answers
-``respond("leads", status=401)`` (errors documented once apply collection-wide), what a client
-request must satisfy beyond ``request_issues`` (a Content-Type for its body, the documented
-query parameters), and which problems a primed error example *documents*, so a test that
-exercises that error on purpose is not failed for it.
+``respond("leads", status=401)`` (errors documented once apply collection-wide), and which
+problems a primed error example *documents*, so a test that exercises that error on purpose is
+not failed for it. What a request must satisfy is not decided here: it is the one request
+policy, ``contracts._requests.judge_request``, which the WSGI mock applies too.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.contracts import (
@@ -28,7 +27,7 @@ from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._requests import Issue, request_issues, resolve_pointer
 from postman_contracts.generators import GeneratedResponse
 
-__all__ = ["Documented", "client_issues", "documented", "encode", "issue_key", "pointer_path"]
+__all__ = ["Documented", "documented", "encode", "issue_key", "pointer_path"]
 
 # Headers that describe the saved example's transport, not the API: serving them would make
 # ``requests`` try to un-gzip a body that is not gzipped.
@@ -178,52 +177,3 @@ def pointer_path(pointer: str) -> str:
         key = raw.replace("~1", "/").replace("~0", "~")
         parts.append(int(key) if key.isdigit() else key)
     return json_path(parts)
-
-
-def _query_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:
-    """Required query parameters present, documented ones valid, no undocumented ones."""
-    sent = parse_qsl(request.query, keep_blank_values=True)
-    params = {p.name: p for p in op.request.parameters if p.location == "query"}
-    auth = op.request.auth
-    issues = [
-        Issue("missing_required", "", f"missing required query parameter {p.name!r}")
-        for p in params.values()
-        if p.required and not any(k == p.name for k, _ in sent)
-    ]
-    for key, value in sent:
-        if auth.location == "query" and key == auth.name:
-            continue
-        param = params.get(key)
-        if param is None:
-            issues.append(Issue("unknown_field", "", f"undocumented query parameter {key!r}"))
-        elif param.schema.get("type", "string") == "string":
-            errors = list(checker.validator(param.schema).iter_errors(value))
-            if errors:
-                issues.append(
-                    Issue("value_changed", "", f"query parameter {key!r}: {errors[0].message}")
-                )
-    return issues
-
-
-def _content_type_issue(op: OperationContract, request: HttpRequest) -> Issue | None:
-    expected = op.request.content_type
-    if not expected or not request.body:
-        return None
-    sent = (request.header("Content-Type") or "").split(";")[0].strip().lower()
-    if not sent:
-        return Issue("malformed", "", f"no Content-Type header; documented: {expected}")
-    if ("json" in expected.lower()) != ("json" in sent) or (
-        "json" not in sent and sent != expected.lower()
-    ):
-        return Issue("malformed", "", f"Content-Type {sent!r} is not the documented {expected}")
-    return None
-
-
-def client_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:
-    """Every way a client's request breaks ``op``'s contract: ``request_issues`` (auth, body
-    schema, unknown fields, documented bad values), plus Content-Type and query parameters."""
-    issues = request_issues(checker, op, request)
-    content_type = _content_type_issue(op, request)
-    if content_type is not None and not any(i.kind == "malformed" for i in issues):
-        issues.insert(0, content_type)
-    return issues + _query_issues(checker, op, request)

@@ -30,6 +30,7 @@ from postman_contracts._client_contract import documented
 from postman_contracts._client_mock import ClientCall, ContractMock
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.contracts import OperationContract
+from postman_contracts.contracts._catalog import reports_failure
 from postman_contracts.contracts._exchange import Exchange
 from postman_contracts.contracts._violations import Violation, Violations, render_failure
 from postman_contracts.generators import GeneratedResponse, responses
@@ -326,24 +327,21 @@ class _Run:
         return out
 
     def _errors(self, status: int, body: Any) -> tuple[str | None, list[tuple[str, str]]]:
-        """The top-level error code, and (path, code) of each failed record, per the envelope."""
+        """The top-level error code, and (path, code) of each failed record, per the envelope
+        (failure as :func:`~postman_contracts.contracts._catalog.reports_failure` says)."""
         env = self.mock.contracts.envelope
         if env is None or env.code_key is None or not isinstance(body, dict):
             return None, []
         key = env.code_key
-
-        def failed(record: dict[str, Any]) -> bool:
-            value = record.get(env.status_key) if env.status_key else None
-            return isinstance(value, str) and value.lower() in ("error", "failed", "failure")
-
         code = body.get(key)
-        top = str(code) if (status >= 400 or failed(body)) and isinstance(code, str) else None
+        failed = status >= 400 or reports_failure(body, env)
+        top = str(code) if failed and isinstance(code, str) else None
         records = [
             (f"{name}[{i}].{key}", str(r.get(key)))
             for name, value in body.items()
             if isinstance(value, list)
             for i, r in enumerate(value)
-            if isinstance(r, dict) and failed(r) and isinstance(r.get(key), str)
+            if reports_failure(r, env) and isinstance(r.get(key), str)
         ]
         return top, records
 

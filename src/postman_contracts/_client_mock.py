@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 
 from postman_contracts._client_contract import (
     Documented,
-    client_issues,
     documented,
     encode,
     issue_key,
@@ -41,7 +40,12 @@ from postman_contracts.collection._secrets import is_secret_name
 from postman_contracts.contracts import ContractSet, OperationContract
 from postman_contracts.contracts._checks import Checker
 from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse
-from postman_contracts.contracts._requests import Issue, documented_error, match_route
+from postman_contracts.contracts._requests import (
+    Issue,
+    documented_error,
+    judge_request,
+    match_route,
+)
 from postman_contracts.contracts._violations import Violation, Violations, render_failure
 from postman_contracts.generators import GeneratedResponse
 
@@ -382,28 +386,15 @@ class ContractMock:
     def _choose(
         self, request: HttpRequest, path: str
     ) -> tuple[OperationContract, list[Issue]] | None:
-        route = match_route(self.contracts, request.method, path)
-        if route.operation is None:
-            return None
+        """The operation and the request's problems, by the one request policy
+        (``judge_request``, which the WSGI mock applies too); a primed operation is preferred
+        where several document the path."""
         with self._lock:
             primed = {k for k, v in self._primes.items() if v}
-        if not route.method_allowed:
-            on_path = self.contracts.on_path(route.operation.request.path)
-            op = next((o for o in on_path if o.id in primed), route.operation)
-            documented = ", ".join(sorted({o.request.method for o in on_path}))
-            issue = Issue("method", "", f"{request.method} {path}; documented: {documented}")
-            return op, [issue, *self._issues(op, request)]
-        for candidate in route.candidates:
-            if candidate.id in primed:
-                return candidate, self._issues(candidate, request)
-        ranked = sorted(
-            ((c, self._issues(c, request)) for c in route.candidates),
-            key=lambda pair: (len(pair[1]), not pair[0].request.auth.required),
-        )
-        return ranked[0]
-
-    def _issues(self, op: OperationContract, request: HttpRequest) -> list[Issue]:
-        return client_issues(self.checker, op, request)
+        verdict = judge_request(self.contracts, self.checker, request, path=path, prefer=primed)
+        if verdict.operation is None:
+            return None
+        return verdict.operation, list(verdict.issues)
 
     def _unexplained(
         self, op: OperationContract, issues: list[Issue], shown: Documented

@@ -12,27 +12,27 @@ a threaded stdlib server by default, and never makes an outbound request.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from postman_contracts.collection import Redactor
-from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
+from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract, redact_json
+from postman_contracts.contracts._catalog import Envelope, reports_failure
 from postman_contracts.contracts._checks import Checker
 from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._requests import (
     Issue,
     documented_error,
+    judge_request,
     match_route,
-    request_issues,
 )
 
 __all__ = ["MockApp", "MockServer", "serve"]
@@ -52,15 +52,6 @@ _REASONS = {
     415: "Unsupported Media Type",
     422: "Unprocessable Entity",
 }
-_ISSUE_ORDER = (
-    "auth",
-    "malformed",
-    "empty_object",
-    "unknown_field",
-    "missing_required",
-    "type_changed",
-    "value_changed",
-)
 
 log = logging.getLogger("postman_contracts.mock")
 
@@ -102,6 +93,7 @@ class MockApp:
         self.redact = Redactor(contracts.secrets)
         self.logger = logger or log.info
         self._template = self._error_template()
+        self._header_names = _documented_header_names(contracts)
 
     # -- WSGI ---------------------------------------------------------------------------------
 
@@ -148,9 +140,10 @@ class MockApp:
         if stream is not None and length > len(body):
             self._drain(stream, length - len(body))
         headers = [
-            (k[5:].replace("_", "-").title(), v)
+            (name, v)
             for k, v in environ.items()
             if k.startswith("HTTP_")
+            for name in self._header_names.get(k[5:], (k[5:].replace("_", "-").title(),))
         ]
         if environ.get("CONTENT_TYPE"):
             headers.append(("Content-Type", environ["CONTENT_TYPE"]))
@@ -181,41 +174,26 @@ class MockApp:
     # -- behaviour ----------------------------------------------------------------------------
 
     def answer(self, request: HttpRequest, *, too_large: bool = False) -> _Reply:
-        """The documented answer to ``request``."""
-        route = match_route(self.contracts, request.method, request.path)
-        op = route.operation
+        """The documented answer to ``request``, by the one request policy (``judge_request``,
+        which the client mock applies too)."""
+        if too_large:  # the body was not read whole: say so before judging what was read
+            route = match_route(self.contracts, request.method, request.path)
+            if route.operation is not None and route.method_allowed:
+                limit = Issue("malformed", "", f"body over the limit of {self.max_body:,} bytes")
+                return self._issue(route.operation, limit, 413)
+        verdict = judge_request(self.contracts, self.checker, request, max_bytes=self.max_body)
+        op = verdict.operation
         if op is None:
-            closest = [{"operation": op_id, "why": why} for op_id, why in route.closest]
+            closest = [{"operation": op_id, "why": why} for op_id, why in verdict.route.closest]
             return self._synthetic(
                 404,
                 "NOT_FOUND",
                 f"no documented operation matches {request.method} {request.path}",
                 {"closest": closest},
             )
-        if not route.method_allowed:
-            return self._issue(
-                op, Issue("method", "", f"method {request.method} is not documented"), 405
-            )
-        if too_large:
-            return self._issue(
-                op, Issue("malformed", "", f"body over the limit of {self.max_body:,} bytes"), 413
-            )
-        issues = request_issues(self.checker, op, request, max_bytes=self.max_body)
-        if len(route.candidates) > 1:  # several items document the same method and path
-            op, issues = min(
-                (
-                    (c, request_issues(self.checker, c, request, max_bytes=self.max_body))
-                    for c in route.candidates
-                ),
-                key=lambda pair: (
-                    len(pair[1]),
-                    not pair[0].request.auth.required,
-                    pair[0].success is None,
-                ),
-            )
-        if issues:
-            rank = {k: i for i, k in enumerate(_ISSUE_ORDER)}
-            return self._issue(op, min(issues, key=lambda i: rank.get(i.kind, 99)))
+        issue = verdict.answered
+        if issue is not None:
+            return self._issue(op, issue, 405 if issue.kind == "method" else 400)
         success = op.success
         if success is None:
             return _Reply(
@@ -246,37 +224,129 @@ class MockApp:
         code = {"auth": "UNAUTHORIZED", "method": "METHOD_NOT_ALLOWED"}.get(
             issue.kind, "INVALID_REQUEST"
         )
-        return self._synthetic(status, code, issue.message)
+        return self._synthetic(status, code, issue.message, note=f"{code} ({issue.message})")
 
     def _error_template(self) -> dict[str, Any] | None:
-        """A documented top-level error body, to shape undocumented errors like documented ones."""
-        for op in self.contracts.operations:
-            for e in op.errors:
-                if e.placement == "top":
-                    x = next((x for x in op.examples if x.name == e.example), None)
-                    if x is not None and isinstance(x.response_body, dict):
-                        return x.response_body
-        return None
+        """A documented error, cut to the collection's envelope keys, to shape the mock's own
+        errors like documented ones: a top-level error body if one is documented, else a
+        per-record error; its status member saying failure (``"error"``, ``false``) if any
+        documented error's does."""
+        env = self.contracts.envelope
+        if env is None:
+            return None
+        samples = [r for r in _documented_error_records(self.contracts) if set(env.keys) <= set(r)]
+        if not samples:
+            return None
+        template = {k: samples[0][k] for k in env.keys}
+        if env.status_key is not None and not reports_failure(template, env):
+            failing = next((r for r in samples if reports_failure(r, env)), None)
+            if failing is not None:
+                template[env.status_key] = failing[env.status_key]
+        return template
 
     def _synthetic(
-        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        *,
+        note: str = "",
     ) -> _Reply:
+        """The mock's own error (no documented one applies), in the documented envelope when
+        the collection has one: every envelope key filled with a value of its documented type."""
+        # The message and details quote the request (its path, a field name): never a secret,
+        # even back. The rest is documentation, served as the contracts hold it.
+        message = self.redact(message)
+        details = redact_json(details, self.redact) if details else details
         env = self.contracts.envelope
-        if env is not None and env.code_key and self._template is not None:
-            body: dict[str, Any] = copy.deepcopy(self._template)
-            body[env.code_key] = code
-            if env.message_key:
-                body[env.message_key] = message
-            if "details" in body:
-                body["details"] = details or {}
-            for key, value in list(body.items()):
-                if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
-                    body[key] = status  # an HTTP status echoed in the body
+        if env is not None and self._template is not None:
+            body = _fill_envelope(self._template, env, status, code, message, details, top=True)
         else:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
-        # The message may quote the request (its path, a value): never a secret, even back.
-        text = self.redact(json.dumps(body, ensure_ascii=False))
-        return _Reply(status, text.encode("utf-8"), "application/json", code)
+        text = json.dumps(body, ensure_ascii=False)
+        return _Reply(status, text.encode("utf-8"), "application/json", note or code)
+
+
+_MESSAGE_KEYS = frozenset({"message", "msg", "detail", "description", "error_description"})
+_CODE_KEYS = frozenset({"code", "error_code", "errorcode"})
+
+
+def _documented_error_records(contracts: ContractSet) -> Iterator[dict[str, Any]]:
+    """Every documented error record: top-level error bodies, then per-record errors."""
+    env = contracts.envelope
+    for placement in ("top", "record"):
+        for op in contracts.operations:
+            for e in op.errors:
+                if e.placement != placement:
+                    continue
+                x = next((x for x in op.examples if x.name == e.example), None)
+                body = x.response_body if x is not None else None
+                if placement == "top" and isinstance(body, dict):
+                    yield body
+                elif isinstance(body, dict) and isinstance(body.get(e.record_path or ""), list):
+                    records = body[e.record_path or ""]
+                    yield from (r for r in records if reports_failure(r, env))
+
+
+def _fill_envelope(
+    template: dict[str, Any],
+    env: Envelope,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None,
+    *,
+    top: bool,
+    depth: int = 0,
+) -> dict[str, Any]:
+    """``template`` with each member given a value of its documented type that tells this
+    error: the code and message where the envelope (or a member's name) says they go, the
+    documented failure status, the HTTP status where a number echoes one, empty objects and
+    lists (a documented error's details would claim that error happened)."""
+    out: dict[str, Any] = {}
+    for key, value in template.items():
+        lowered = key.lower()
+        if (top and key == env.code_key) or (
+            not env.code_key and lowered in _CODE_KEYS and isinstance(value, str)
+        ):
+            out[key] = code
+        elif (top and key == env.message_key) or lowered in _MESSAGE_KEYS:
+            out[key] = [message] if isinstance(value, list) else message
+        elif top and key == env.status_key:
+            out[key] = status if _http_status(value) else value
+        elif isinstance(value, dict):
+            if lowered == "details" or depth >= 3:
+                out[key] = details or {}
+            else:
+                out[key] = _fill_envelope(
+                    value, env, status, code, message, details, top=False, depth=depth + 1
+                )
+        elif isinstance(value, list):
+            out[key] = []
+        else:
+            out[key] = status if _http_status(value) else value
+    return out
+
+
+def _http_status(value: Any) -> bool:
+    """An HTTP status echoed in a body (``"status": 400``)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599
+
+
+def _documented_header_names(contracts: ContractSet) -> dict[str, tuple[str, ...]]:
+    """The documented spellings of each header name as WSGI gives it (``HTTP_X_API_KEY``
+    without its prefix): WSGI turns both ``-`` and ``_`` into ``_``, so ``X_API_KEY`` and
+    ``X-Api-Key`` arrive alike, and only the documentation can say which was meant. A name
+    documented both ways is given under both."""
+    names: dict[str, dict[str, str]] = {}  # WSGI key -> lower-case name -> a spelling
+    for op in contracts.operations:
+        documented = [*op.request.headers, *(k for x in op.examples for k, _ in x.headers)]
+        if op.request.auth.location == "header" and op.request.auth.name:
+            documented.append(op.request.auth.name)
+        for name in documented:
+            names.setdefault(name.upper().replace("-", "_"), {}).setdefault(name.lower(), name)
+    return {key: tuple(sorted(spellings.values())) for key, spellings in names.items()}
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -284,6 +354,15 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the app logs one redacted line per request itself."""
+
+    def get_environ(self) -> dict[str, Any]:
+        """The environ, without the ``text/plain`` wsgiref puts in ``CONTENT_TYPE`` when the
+        request has no Content-Type (PEP 3333 allows it absent): a body sent without one is a
+        problem the request policy names, and a guess would hide it."""
+        environ: dict[str, Any] = super().get_environ()
+        if self.headers.get("Content-Type") is None:
+            environ.pop("CONTENT_TYPE", None)
+        return environ
 
     def get_stderr(self) -> Any:
         return _Null()

@@ -6,6 +6,14 @@ and lives here: a value is secret when it is the value of an auth credential par
 variable of Postman's ``secret`` type, or of a variable whose name says it holds a secret
 (token, secret, password, key, ...). Placeholders such as ``{{access-token}}`` are not secrets
 and are kept; real values are replaced by ``[REDACTED]``.
+
+Where redaction applies: to what we *write* (reports, logs, contract and OpenAPI files, curl
+lines), never to what is sent to a server or filled into a request. And which values: only
+real credentials. Redaction is by value (the value is searched for in any text), so a value
+that is too short or too generic to be a credential (``true``, ``string``, ``<string>``,
+``1234``, ``********``) must not be searched for: it would turn every such word of every body
+and report into ``[REDACTED]``. :func:`is_credential_value` is that rule, and every secret set
+(the collection's, the plugin's, the client mock's) passes through it in :class:`Redactor`.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from postman_contracts.collection._model import (
 )
 from postman_contracts.collection._placeholders import substitute
 
-__all__ = ["REDACTED", "Redactor", "collect_secrets", "is_secret_name"]
+__all__ = ["REDACTED", "Redactor", "collect_secrets", "is_credential_value", "is_secret_name"]
 
 REDACTED = "[REDACTED]"
 
@@ -53,8 +61,27 @@ CREDENTIAL_PARAMS: dict[str, frozenset[str]] = {
     "asap": frozenset({"privateKey"}),
 }
 
-# Short values (``1``, ``yes``) would redact half of every report; no real secret is that short.
-_MIN_SECRET_LENGTH = 4
+# Shorter values (``1``, ``yes``, ``true``, ``null``) would redact half of every report and
+# body. Credentials (API keys, tokens, passwords) are at least 8 characters, or at least 6
+# mixing kinds of characters (``s3cr3t!``); ``secret`` or ``123456`` is a stand-in.
+_MIN_SECRET_LENGTH = 8
+_MIN_MIXED_SECRET_LENGTH = 6
+# Words that fill a secret's slot in documentation without being one: JSON and OpenAPI type
+# and format names (what Postman's OpenAPI converter writes), literals, and stand-ins.
+_GENERIC_VALUES = frozenset(
+    {
+        "string", "integer", "number", "boolean", "object", "array", "null", "none", "true",
+        "false", "undefined", "nil", "long", "int32", "int64", "double", "float", "byte",
+        "binary", "date", "datetime", "date-time", "password", "uuid", "email", "uri", "url",
+        "hostname", "secret", "token", "apikey", "api-key", "api_key", "access-token",
+        "access_token", "accesstoken", "bearer", "basic", "username", "changeme", "example",
+        "sample", "placeholder", "default", "value", "test", "testing", "redacted",
+        "your-token", "your_token", "yourtoken", "your-api-key", "your_api_key", "yourapikey",
+    }
+)  # fmt: skip
+_TYPE_PLACEHOLDER = re.compile(r"^<[^<>]*>$")  # <string>, <long>, <A note for the reviewer.>
+_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+_MIN_NUMBER_DIGITS = 12  # a small number is a count or an id, never a credential
 
 
 def is_secret_name(name: str) -> bool:
@@ -68,16 +95,41 @@ def is_credential(auth_type: str, param: str) -> bool:
     return param in known if known is not None else is_secret_name(param)
 
 
-def worth_redacting(value: object) -> bool:
-    """A value is redacted when it is real text of some length, not a ``{{template}}``."""
-    return isinstance(value, str) and len(value.strip()) >= _MIN_SECRET_LENGTH and "{{" not in value
+def is_credential_value(value: object) -> bool:
+    """Whether ``value`` can be a real credential, and so is searched for and redacted in what
+    we write. Not: non-text, ``{{templates}}``, values under 6 characters (under 8 when of
+    one kind of character: letters only, digits only), type placeholders
+    (``<string>``), generic words (``string``, ``true``, ``password``, ``changeme``...) and
+    texts of nothing else (``Bearer <token>``),
+    numbers under 12 digits, and one character repeated (``xxxxxxxx``, ``********``).
+
+    The variable or parameter stays secret by its name (credential headers such as
+    ``Authorization`` are still redacted whole in reports and curl lines, whatever they hold);
+    this decides only whether its *value* is hunted for in every other text, which for a
+    generic value would destroy that text."""
+    if not isinstance(value, str) or "{{" in value:
+        return False
+    text = value.strip()
+    kinds = {"letter" if c.isalpha() else "digit" if c.isdigit() else "other" for c in text}
+    shortest = _MIN_SECRET_LENGTH if len(kinds) == 1 else _MIN_MIXED_SECRET_LENGTH
+    if len(text) < shortest or len(set(text)) == 1:
+        return False
+    if _TYPE_PLACEHOLDER.match(text) or text.lower() in _GENERIC_VALUES:
+        return False
+    if all(_TYPE_PLACEHOLDER.match(w) or w.lower() in _GENERIC_VALUES for w in text.split()):
+        return False  # "Bearer <token>", "Basic password": a scheme and a stand-in
+    return not (_NUMBER.match(text) and len(text) < _MIN_NUMBER_DIGITS)
 
 
 class Redactor:
-    """Replaces every known secret value in text by ``[REDACTED]``, longest first."""
+    """Replaces every known secret value in text by ``[REDACTED]``, longest first.
+
+    Only values :func:`is_credential_value` accepts are kept: whoever builds a redactor (the
+    collection, the plugin with its token, the client mock with what a client sends) gets the
+    same rule."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
-        self.secrets = frozenset(s for s in secrets if worth_redacting(s))
+        self.secrets = frozenset(s for s in secrets if is_credential_value(s))
         ordered = sorted(self.secrets, key=lambda s: (-len(s), s))
         self._re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
@@ -149,4 +201,4 @@ def collect_secrets(
             found |= _auth_secrets(request.auth, values)
             found |= _header_secrets(request.headers, values)
             found |= _query_secrets(request.url.query, values)
-    return frozenset(s for s in found if worth_redacting(s))
+    return frozenset(s for s in found if is_credential_value(s))

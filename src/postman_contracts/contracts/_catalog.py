@@ -11,7 +11,9 @@ success example's: the one change that makes the documented request fail.
 Policies (each general, from HTTP semantics and the shape of the examples, not from names):
 
 - An *error record* is an object with a status-like member whose value says failure (``error``,
-  ``failed``...), or any JSON object body under a 4xx/5xx status.
+  ``failed``, ``fail``, ``false``...), or any JSON object body under a 4xx/5xx status.
+  :func:`reports_failure` is that rule, and the only copy: the catalog, the server checks and
+  the client fuzz all ask it.
 - The *envelope* is the set of keys every error record has; its *code key* is the envelope key
   whose values are token-like strings (``INVALID_DATA``) with the most distinct values.
 - An error under 2xx is ``record`` placed when its error records are elements of a top-level
@@ -55,6 +57,7 @@ __all__ = [
     "escape_token",
     "find_trigger",
     "generic_pointer",
+    "reports_failure",
     "to_pointer",
 ]
 
@@ -164,6 +167,23 @@ def _says_failure(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in _FAILURE_WORDS
 
 
+def reports_failure(record: object, envelope: Envelope | None = None) -> bool:
+    """Whether a JSON object says, by its status-like member, that it is a failure.
+
+    The member is the envelope's ``status_key`` when the collection's errors share one, else
+    the first of ``status``, ``result``, ``state``, ``outcome``, ``success`` the object has. It
+    says failure when it is ``false`` or one of ``error(s)``, ``fail(ed)``, ``failure``,
+    ``invalid``, ``rejected`` (any case). The HTTP status is the caller's to weigh.
+    """
+    if not isinstance(record, dict):
+        return False
+    key = envelope.status_key if envelope is not None else None
+    if key is not None:
+        return key in record and _says_failure(record[key])
+    member = _status_member(record)
+    return member is not None and _says_failure(member[1])
+
+
 def _record_arrays(body: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     for key, value in body.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
@@ -176,13 +196,10 @@ def error_records(example: Example) -> tuple[str | None, list[dict[str, Any]]]:
     body = example.json
     if not isinstance(body, dict):
         return None, []
-    status = _status_member(body)
-    if (example.status or 0) >= 400 or (status is not None and _says_failure(status[1])):
+    if (example.status or 0) >= 400 or reports_failure(body):
         return None, [body]
     for key, records in _record_arrays(body):
-        failing = [
-            r for r in records if (s := _status_member(r)) is not None and _says_failure(s[1])
-        ]
+        failing = [r for r in records if reports_failure(r)]
         if failing:
             return key, failing
     return None, []

@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
-from postman_contracts.contracts._catalog import Envelope, ErrorEntry
+from postman_contracts.contracts._catalog import Envelope, ErrorEntry, reports_failure
 from postman_contracts.contracts._evidence import asserted_schema
 from postman_contracts.contracts._exchange import HttpResponse
 from postman_contracts.contracts._formats import FORMAT_CHECKER
@@ -427,7 +427,4 @@ class Checker:
 
 
 def _failed(record: dict[str, Any], env: Envelope) -> bool:
-    if env.status_key is None:
-        return False
-    value = record.get(env.status_key)
-    return isinstance(value, str) and value.lower() in ("error", "failed", "failure", "fail")
+    return reports_failure(record, env)  # the one detector, shared with the client side

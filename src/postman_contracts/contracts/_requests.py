@@ -9,6 +9,13 @@ catalog (``missing_required``, ``unknown_field``, ``empty_object``, ``value_chan
 
 Unknown fields count as problems even where a schema leaves ``additionalProperties`` open:
 the documentation shows which fields exist, and APIs such as Zoho reject the others.
+
+:func:`judge_request` is the one request policy: the WSGI mock answers by its verdict (the
+documented error of the first problem a server would see, else the closest documented
+error), and the ``responses`` client mock fails the test with every problem it lists. Both
+route by method and path, and both hold a request to the same rules: credentials, a
+Content-Type for a body, the documented query parameters (required ones present), and the
+JSON body against the request schema.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import ipaddress
 import json
 import re
 import socket
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -26,7 +34,16 @@ from postman_contracts.contracts._checks import Checker, json_path
 from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._model import ContractSet, OperationContract
 
-__all__ = ["Issue", "RouteMatch", "match_route", "request_issues", "unsafe_url"]
+__all__ = [
+    "Issue",
+    "RouteMatch",
+    "Verdict",
+    "contract_issues",
+    "judge_request",
+    "match_route",
+    "request_issues",
+    "unsafe_url",
+]
 
 _SLOT = re.compile(r"^\{[^{}]*\}$|\{\{[^{}]+\}\}")
 _VALUE_KEYWORDS = frozenset(
@@ -317,6 +334,156 @@ def request_issues(
                     )
                 )
     return issues
+
+
+def _query_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:
+    """Required query parameters present, documented ones valid, no undocumented ones."""
+    sent = parse_qsl(request.query, keep_blank_values=True)
+    params = {p.name: p for p in op.request.parameters if p.location == "query"}
+    auth = op.request.auth
+    issues = [
+        Issue("missing_required", "", f"missing required query parameter {p.name!r}")
+        for p in params.values()
+        if p.required and not any(k == p.name for k, _ in sent)
+    ]
+    for key, value in sent:
+        if auth.location == "query" and key == auth.name:
+            continue
+        param = params.get(key)
+        if param is None:
+            issues.append(Issue("unknown_field", "", f"undocumented query parameter {key!r}"))
+        elif param.schema.get("type", "string") == "string":
+            errors = list(checker.validator(param.schema).iter_errors(value))
+            if errors:
+                issues.append(
+                    Issue("value_changed", "", f"query parameter {key!r}: {errors[0].message}")
+                )
+    return issues
+
+
+def _content_type_issue(op: OperationContract, request: HttpRequest) -> Issue | None:
+    """A body sent without the documented Content-Type (any body, JSON or not)."""
+    expected = op.request.content_type
+    if not expected or not request.body:
+        return None
+    sent = (request.header("Content-Type") or "").split(";")[0].strip().lower()
+    if not sent:
+        return Issue("malformed", "", f"no Content-Type header; documented: {expected}")
+    if ("json" in expected.lower()) != ("json" in sent) or (
+        "json" not in sent and sent != expected.lower()
+    ):
+        return Issue("malformed", "", f"Content-Type {sent!r} is not the documented {expected}")
+    return None
+
+
+def contract_issues(
+    checker: Checker,
+    op: OperationContract,
+    request: HttpRequest,
+    *,
+    max_bytes: int = 10 * 1024 * 1024,
+) -> list[Issue]:
+    """Every way ``request`` breaks ``op``'s request contract: the Content-Type of a body,
+    :func:`request_issues` (credentials, the JSON body), then the query parameters."""
+    issues = request_issues(checker, op, request, max_bytes=max_bytes)
+    content_type = _content_type_issue(op, request)
+    if content_type is not None and not any(i.kind == "malformed" for i in issues):
+        issues.insert(0, content_type)
+    return issues + _query_issues(checker, op, request)
+
+
+#: What a server sees first, hence answers: the method, then credentials, then the body.
+_ANSWER_ORDER = (
+    "method",
+    "auth",
+    "malformed",
+    "empty_object",
+    "unknown_field",
+    "missing_required",
+    "type_changed",
+    "value_changed",
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One request judged against a contract set.
+
+    Attributes:
+        operation: the operation it was routed to; ``None`` when no operation has its path
+            (``route.closest`` then says which came closest, and why not).
+        issues: every way it breaks that operation's contract (empty: it meets it).
+        route: the routing.
+    """
+
+    operation: OperationContract | None
+    issues: tuple[Issue, ...]
+    route: RouteMatch
+
+    @property
+    def answered(self) -> Issue | None:
+        """The issue a server answers: the first it would see (see ``_ANSWER_ORDER``)."""
+        if not self.issues:
+            return None
+        rank = {k: i for i, k in enumerate(_ANSWER_ORDER)}
+        return min(self.issues, key=lambda i: rank.get(i.kind, len(rank)))
+
+
+def judge_request(
+    contracts: ContractSet,
+    checker: Checker,
+    request: HttpRequest,
+    *,
+    path: str | None = None,
+    prefer: Collection[str] = (),
+    max_bytes: int = 10 * 1024 * 1024,
+) -> Verdict:
+    """Route ``request`` and list every way it breaks its operation's contract.
+
+    Args:
+        contracts: the contract set.
+        checker: its checker (which caches compiled schemas).
+        request: the request.
+        path: the path to route, if not the request's (a base path stripped).
+        prefer: ids of operations to choose, where several document the same path.
+        max_bytes: the largest body read.
+
+    Where several operations document the method and path, the one chosen is a preferred
+    one, else the one the request breaks least (then one that requires credentials, then one
+    that documents a success). Where the path is documented with other methods only, the
+    verdict names a ``method`` issue, then what the request breaks of the path's first
+    operation.
+    """
+    path = request.path if path is None else path
+    route = match_route(contracts, request.method, path)
+    op = route.operation
+    if op is None:
+        return Verdict(None, (), route)
+
+    def issues(o: OperationContract) -> list[Issue]:
+        return contract_issues(checker, o, request, max_bytes=max_bytes)
+
+    if not route.method_allowed:
+        on_path = contracts.on_path(op.request.path)
+        op = next((o for o in on_path if o.id in prefer), op)
+        methods = ", ".join(sorted({o.request.method for o in on_path}))
+        method = Issue(
+            "method", "", f"method {request.method} is not documented for {path}: {methods}"
+        )
+        return Verdict(op, (method, *issues(op)), route)
+    preferred = next((c for c in route.candidates if c.id in prefer), None)
+    if preferred is not None or len(route.candidates) == 1:
+        chosen = preferred or route.candidates[0]
+        return Verdict(chosen, tuple(issues(chosen)), route)
+    chosen, found = min(
+        ((c, issues(c)) for c in route.candidates),
+        key=lambda pair: (
+            len(pair[1]),
+            not pair[0].request.auth.required,
+            pair[0].success is None,
+        ),
+    )
+    return Verdict(chosen, tuple(found), route)
 
 
 MISSING = object()
