@@ -722,13 +722,23 @@ class SchemaBuilder:
         return schema
 
     def _map_values(self, props: dict[str, _Node]) -> dict[str, Any]:
-        """The one schema of a map's values: theirs when all agree, else any value."""
+        """The one schema of a map's values: theirs when all agree, else any value.
+
+        The evidence kept is the first value's: a map's entries, like an array's elements,
+        are not independent examples of each other.
+        """
         schemas = [self._emit(child) for child in props.values()]
-        if self._evidence:
-            for one in schemas:
-                one.pop("x-evidence", None)
-        first = schemas[0]
-        return first if all(one == first for one in schemas) else {}
+        bare = [_bare(one) for one in schemas]
+        return schemas[0] if all(one == bare[0] for one in bare) else {}
+
+
+def _bare(schema: Any) -> Any:
+    """``schema`` without evidence, to compare two positions' constraints."""
+    if isinstance(schema, dict):
+        return {k: _bare(v) for k, v in schema.items() if k != "x-evidence"}
+    if isinstance(schema, list):
+        return [_bare(v) for v in schema]
+    return schema
 
 
 #: Keys that are data, not names: ids, dates, uuids, and the converter's ``key_0``, ``key_1``
