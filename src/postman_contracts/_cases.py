@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True)
 class Case:
     """One contract test.
