@@ -238,3 +238,45 @@ def test_a_path_parameter_is_never_a_dot_segment_nor_empty(documented: str) -> N
         assert segment not in ("", ".", ".."), spec.path
 
     check()
+
+
+def test_a_typed_query_parameter_gets_values_of_its_type() -> None:
+    """``limit=<long>`` is documented as an integer: valid requests send integers, as text."""
+    from postman_contracts.collection import load_collection
+    from postman_contracts.contracts import build_contracts
+
+    collection = {
+        "info": {
+            "name": "t",
+            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+        },
+        "item": [
+            {
+                "name": "list",
+                "request": {
+                    "method": "GET",
+                    "url": {
+                        "raw": "{{baseUrl}}/things/:id?limit=<long>&on=<boolean>",
+                        "host": ["{{baseUrl}}"],
+                        "path": ["things", ":id"],
+                        "query": [
+                            {"key": "limit", "value": "<long>"},
+                            {"key": "on", "value": "<boolean>"},
+                        ],
+                        "variable": [{"key": "id", "value": "<integer>"}],
+                    },
+                },
+            }
+        ],
+    }
+    op = build_contracts(load_collection(collection)).operation("list")
+
+    @settings(max_examples=30, database=None)
+    @given(requests(op))
+    def check(spec: Any) -> None:
+        query = dict(spec.query)
+        assert query["limit"].isdigit() and int(query["limit"]) >= 1
+        assert query["on"] in ("true", "false")
+        assert spec.path.split("/")[-1].isdigit()
+
+    check()

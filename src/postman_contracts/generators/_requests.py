@@ -195,14 +195,38 @@ def _segment_value(value: Any) -> bool:
     return str(value) not in _NOT_SEGMENTS
 
 
+#: What a parameter documented only by its type (``<long>``, ``<boolean>``) is drawn from: small,
+#: positive values, which a server that bounds them (a page size, an offset) most likely takes.
+_SCALARS: dict[str, dict[str, Any]] = {
+    "integer": {"type": "integer", "minimum": 1, "maximum": 100},
+    "number": {"type": "number", "minimum": 0, "maximum": 100},
+    "boolean": {"type": "boolean"},
+}
+
+
 def _parameter_schema(schema: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The schema to draw a parameter from: its own when it constrains text, else a safe token."""
+    """The schema to draw a parameter from: its own when it constrains text, a small value of
+    its type when it is a number or a boolean, else a safe token."""
     schema = dict(schema or {})
-    if schema.get("type") not in ("string", None) or not (
-        {"pattern", "format", "enum", "const"} & set(schema)
-    ):
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind in _SCALARS:
+        return dict(_SCALARS[kind])
+    if kind not in ("string", None) or not ({"pattern", "format", "enum", "const"} & set(schema)):
         return dict(_SEGMENT)
     return schema
+
+
+#: A parameter's value in the documented request when the documentation shows none.
+_PLAIN_VALUES = {"integer": "1", "number": "1", "boolean": "true"}
+
+
+def _param_text(value: Any) -> str:
+    """A drawn parameter value as it is written in a URL (``true``, not ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _valid(schema: Mapping[str, Any], value: Any) -> bool:
@@ -228,9 +252,9 @@ def _request(
                 from_schema(schema) if example is None else from_schema(schema, example=example)
             )
             value = draw(strategy.filter(_segment_value))
-            path = path.replace("{" + p.name + "}", quote(str(value), safe=""))
+            path = path.replace("{" + p.name + "}", quote(_param_text(value), safe=""))
         elif p.required or draw(st.booleans()):
-            query.append((p.name, str(draw(from_schema(schema)))))
+            query.append((p.name, _param_text(draw(from_schema(schema)))))
     headers = tuple(req.headers.items())
     return RequestSpec(
         req.method, path, tuple(query), headers, draw(body) if body is not None else None
@@ -396,7 +420,7 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
             if p.example
             and _segment_value(p.example)
             and _valid(_parameter_schema(p.schema), p.example)
-            else "example"
+            else _PLAIN_VALUES.get(str(_parameter_schema(p.schema).get("type")), "example")
         )
         if p.location == "path":
             path = path.replace("{" + p.name + "}", quote(value, safe=""))
