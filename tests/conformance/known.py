@@ -1,0 +1,92 @@
+"""The committed list of known disagreements, and a run's failures compared with it.
+
+Why it exists: against a spec-conforming server, ``verify`` may fail only where the vendor's
+own documents disagree (an example that breaks its schema, a request the converter cannot
+write). Each such failure is listed in ``known_failures.json`` with its reason; any other
+failure is a false failure of the tool. An entry that no longer fails is stale and must go,
+so the list stays honest.
+
+Entry format: ``{"where": GLOB, "test": GLOB, "reason": TEXT}``. ``where`` matches the run,
+``SPEC/VARIANT/MODE`` (``meilisearch/*/static``); ``test`` matches JUnit test names
+(``test_example[tasks/taskuid/get-task::*]``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+KNOWN = Path(__file__).with_name("known_failures.json")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One known disagreement."""
+
+    where: str
+    test: str
+    reason: str
+
+    def applies(self, run: str) -> bool:
+        """Whether this entry concerns the run ``SPEC/VARIANT/MODE``."""
+        return fnmatch.fnmatchcase(run, self.where)
+
+    def covers(self, test: str) -> bool:
+        """Whether this entry excuses the failing test ``test``."""
+        return fnmatch.fnmatchcase(test, self.test)
+
+
+def load_known(path: Path = KNOWN) -> list[Entry]:
+    """The entries of ``known_failures.json``."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return [Entry(e["where"], e["test"], e["reason"]) for e in raw["entries"]]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A run's failures against the known list."""
+
+    run: str
+    unexpected: dict[str, str]  # false failures: test id -> failure title
+    expected: dict[str, Entry]  # known failures seen: test id -> its entry
+    stale: list[Entry]  # entries for this run that matched no failure
+
+    @property
+    def clean(self) -> bool:
+        """No false failure and no stale entry."""
+        return not self.unexpected and not self.stale
+
+
+def compare(run: str, failed: dict[str, str], entries: list[Entry]) -> Comparison:
+    """Compare ``failed`` (test id -> failure title) of ``run`` with the known entries."""
+    mine = [e for e in entries if e.applies(run)]
+    unexpected: dict[str, str] = {}
+    expected: dict[str, Entry] = {}
+    for test, title in sorted(failed.items()):
+        entry = next((e for e in mine if e.covers(test)), None)
+        if entry is None:
+            unexpected[test] = title
+        else:
+            expected[test] = entry
+    used = set(expected.values())
+    stale = [e for e in mine if e not in used]
+    return Comparison(run, unexpected, expected, stale)
+
+
+def describe(c: Comparison, *, limit: int = 40) -> str:
+    """The comparison in words, for a failing test or the report."""
+    lines: list[str] = []
+    if c.unexpected:
+        lines.append(f"{c.run}: {len(c.unexpected)} failure(s) not in {KNOWN.name}:")
+        for test, title in list(c.unexpected.items())[:limit]:
+            lines.append(f"  {test}: {title}")
+        if len(c.unexpected) > limit:
+            lines.append(f"  ... and {len(c.unexpected) - limit} more")
+    if c.stale:
+        lines.append(
+            f"{c.run}: {len(c.stale)} stale entry(ies) in {KNOWN.name}, no longer failing:"
+        )
+        lines += [f"  {e.where} {e.test} ({e.reason})" for e in c.stale]
+    return "\n".join(lines)
