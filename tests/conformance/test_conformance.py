@@ -1,20 +1,30 @@
 """``verify`` on Postman's conversions of vendor OpenAPI definitions, against Prism serving them.
 
 Not part of the default run (marker ``conformance``, deselected by ``addopts``); run it with
-``pytest tests/conformance -m conformance``. Each case starts Prism on the vendor's definition
-(static examples, or ``--dynamic`` with a fixed seed), runs ``postman-contracts verify`` on one
-converted collection, and fails on any failure not listed in ``known_failures.json`` (a false
-failure) and on any listed entry that no longer fails (a stale entry). Issue 12.
+``pytest tests/conformance -m conformance``. Issue 12.
+
+- ``test_verify_raises_only_known_disagreements``: Prism serves the vendor's definition
+  (static examples, or ``--dynamic`` with a fixed seed); ``postman-contracts verify`` on one
+  converted collection must raise no failure other than those in ``known_failures.json`` (a
+  false failure fails the test), and every entry there must still fail (a stale entry fails
+  it too).
+- ``test_each_fault_is_caught``: the same server behind the fault proxy, one fault kind on a
+  sample of operations (``CONFORMANCE_FAULT_SAMPLE`` per spec, default 8); each faulty
+  operation must make fail a test that passed without the fault.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 import pytest
 
+from tests.conformance.catch import caught, operation_ids, plugin_outcomes, sample
+from tests.conformance.faults import fault_proxy
 from tests.conformance.known import Entry, compare, describe, load_known
+from tests.conformance.openapi import FAULTS, Spec
 from tests.conformance.prism import Prism, find_prism, in_ci, missing_reason, prism_server
 from tests.conformance.runs import (
     MODES,
@@ -29,6 +39,8 @@ from tests.conformance.runs import (
 pytestmark = pytest.mark.conformance
 
 RUNS = [(s, v, m) for s in SPEC_FILES for m in MODES for v in VARIANTS]
+FAULT_RUNS = [(s, k, v) for s in SPEC_FILES for k in FAULTS for v in VARIANTS]
+SAMPLE = int(os.environ.get("CONFORMANCE_FAULT_SAMPLE", "8"))
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +87,49 @@ def test_verify_raises_only_known_disagreements(
     failed = {test: title_of(message) for test, message in outcome.failed.items()}
     comparison = compare(f"{spec}/{variant}/{mode}", failed, known)
     assert comparison.clean, describe(comparison)
+
+
+Baseline = dict[str, dict[str, str]]
+
+
+@pytest.fixture(scope="session")
+def baselines() -> dict[tuple[str, str], Baseline]:
+    """Per (spec, variant): the plugin's outcomes on the sampled operations, without faults."""
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("spec", "kind", "variant"), FAULT_RUNS, ids=["/".join(r) for r in FAULT_RUNS]
+)
+def test_each_fault_is_caught(
+    spec: str,
+    kind: str,
+    variant: str,
+    prism_for: Callable[[str, str], Prism],
+    baselines: dict[tuple[str, str], Baseline],
+) -> None:
+    definition = Spec.load(spec_path(spec))
+    ids = {v: operation_ids(spec, v) for v in VARIANTS}
+    faults = sample(definition, kind, list(ids.values()), SAMPLE)
+    if not faults:
+        pytest.skip(f"{spec} gives {kind} nothing to break (see tests/conformance/openapi.py)")
+    prism = prism_for(spec, "static")
+    with fault_proxy(prism.url) as proxy:
+        if (spec, variant) not in baselines:
+            every = [f for k in FAULTS for f in sample(definition, k, list(ids.values()), SAMPLE)]
+            baselines[(spec, variant)] = plugin_outcomes(
+                spec, variant, proxy.url, every, ids[variant]
+            )
+        proxy.set_faults(faults)
+        now = plugin_outcomes(spec, variant, proxy.url, faults, ids[variant])
+        found = caught(faults, ids[variant], baselines[(spec, variant)], now)
+        missed = [
+            f"{f.method} {f.path} ({f.describe()}"
+            + ("" if proxy.applied[f] else "; no response was ever changed")
+            + ")"
+            for f, tests in found.items()
+            if not tests
+        ]
+    assert not missed, (
+        f"{len(missed)} of {len(faults)} faulty operation(s) not caught:\n" + "\n".join(missed)
+    )
