@@ -40,9 +40,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.conformance.catch import caught, operation_ids, plugin_outcomes, sample
+from tests.conformance.catch import caught, definition, operation_ids, plugin_outcomes, sample
 from tests.conformance.faults import Fault, FaultProxy, fault_proxy
-from tests.conformance.openapi import FAULTS, Operation, Spec
+from tests.conformance.openapi import FAULTS, Operation
 from tests.conformance.prism import find_prism, in_ci, missing_reason, prism_server
 from tests.conformance.runs import SEED, SPEC_FILES, VARIANTS, spec_path
 
@@ -110,7 +110,7 @@ class Tally:
 
 def measure(spec_name: str, k: int, peer: bool, tally: Tally, binary: Path) -> None:
     """Break each kind's sample of ``spec_name`` and count what each tool catches."""
-    spec = Spec.load(spec_path(spec_name))
+    spec = definition(spec_name)
     ids = {v: operation_ids(spec_name, v) for v in VARIANTS}
     plans = {kind: sample(spec, kind, list(ids.values()), k) for kind in FAULTS}
     union = list({(f.method, f.path): f for fs in plans.values() for f in fs}.values())

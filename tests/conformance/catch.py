@@ -10,13 +10,21 @@ tests fails that passed against the same server without faults.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from tests.conformance.faults import Fault, plan
 from tests.conformance.openapi import Spec, shape
-from tests.conformance.runs import SEED, collection_path, operation_of, run_plugin
+from tests.conformance.runs import SEED, collection_path, operation_of, run_plugin, spec_path
 
 
+@functools.cache
+def definition(spec: str) -> Spec:
+    """The vendor's definition of ``spec``, read once."""
+    return Spec.load(spec_path(spec))
+
+
+@functools.cache
 def operation_ids(spec: str, variant: str) -> dict[tuple[str, str], str]:
     """(METHOD, path shape) -> the collection's operation id."""
     from postman_contracts.contracts import open_contracts

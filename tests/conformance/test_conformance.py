@@ -21,10 +21,10 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.conformance.catch import caught, operation_ids, plugin_outcomes, sample
+from tests.conformance.catch import caught, definition, operation_ids, plugin_outcomes, sample
 from tests.conformance.faults import fault_proxy
 from tests.conformance.known import Entry, compare, describe, load_known
-from tests.conformance.openapi import FAULTS, Spec
+from tests.conformance.openapi import FAULTS
 from tests.conformance.prism import Prism, find_prism, in_ci, missing_reason, prism_server
 from tests.conformance.runs import (
     MODES,
@@ -81,12 +81,13 @@ def test_verify_raises_only_known_disagreements(
 ) -> None:
     prism = prism_for(spec, mode)
     outcome = run_verify(collection_path(spec, variant), prism.url)
-    assert outcome.outcomes, (
-        f"verify produced no JUnit report (exit {outcome.returncode}):\n{outcome.output[-3000:]}"
-    )
+    if not outcome.outcomes:
+        report = f"exit {outcome.returncode}:\n{outcome.output[-3000:]}"
+        pytest.fail(f"verify produced no JUnit report, {report}", pytrace=False)
     failed = {test: title_of(message) for test, message in outcome.failed.items()}
     comparison = compare(f"{spec}/{variant}/{mode}", failed, known)
-    assert comparison.clean, describe(comparison)
+    if not comparison.clean:
+        pytest.fail(describe(comparison, limit=1000), pytrace=False)
 
 
 Baseline = dict[str, dict[str, str]]
@@ -108,15 +109,15 @@ def test_each_fault_is_caught(
     prism_for: Callable[[str, str], Prism],
     baselines: dict[tuple[str, str], Baseline],
 ) -> None:
-    definition = Spec.load(spec_path(spec))
+    spec_def = definition(spec)
     ids = {v: operation_ids(spec, v) for v in VARIANTS}
-    faults = sample(definition, kind, list(ids.values()), SAMPLE)
+    faults = sample(spec_def, kind, list(ids.values()), SAMPLE)
     if not faults:
         pytest.skip(f"{spec} gives {kind} nothing to break (see tests/conformance/openapi.py)")
     prism = prism_for(spec, "static")
     with fault_proxy(prism.url) as proxy:
         if (spec, variant) not in baselines:
-            every = [f for k in FAULTS for f in sample(definition, k, list(ids.values()), SAMPLE)]
+            every = [f for k in FAULTS for f in sample(spec_def, k, list(ids.values()), SAMPLE)]
             baselines[(spec, variant)] = plugin_outcomes(
                 spec, variant, proxy.url, every, ids[variant]
             )
@@ -130,6 +131,6 @@ def test_each_fault_is_caught(
             for f, tests in found.items()
             if not tests
         ]
-    assert not missed, (
-        f"{len(missed)} of {len(faults)} faulty operation(s) not caught:\n" + "\n".join(missed)
-    )
+    if missed:
+        head = f"{len(missed)} of {len(faults)} faulty operation(s) not caught:"
+        pytest.fail("\n".join([head, *missed]), pytrace=False)
