@@ -17,8 +17,9 @@ Prism's dynamic bodies, though.
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +36,17 @@ class Entry:
 
     def applies(self, run: str) -> bool:
         """Whether this entry concerns the run ``SPEC/VARIANT/MODE``."""
-        return fnmatch.fnmatchcase(run, self.where)
+        return bool(_glob(self.where).fullmatch(run))
 
     def covers(self, test: str) -> bool:
         """Whether this entry excuses the failing test ``test``."""
-        return fnmatch.fnmatchcase(test, self.test)
+        return bool(_glob(self.test).fullmatch(test))
+
+
+@functools.cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """``*`` matches anything; every other character, ``[`` and ``]`` included, itself."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")))
 
 
 def load_known(path: Path = KNOWN) -> list[Entry]:
