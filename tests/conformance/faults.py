@@ -60,7 +60,7 @@ class Fault:
         return method.upper() == self.method and bool(path_regex(self.path).fullmatch(path))
 
     def describe(self) -> str:
-        """``type of data.id``, ``status 200 -> 203``..."""
+        """``type at data.id``, ``status 200 -> 203``..."""
         if self.kind == "status":
             return f"status {self.success} -> {self.status}"
         return f"{self.kind} at {'.'.join(self.target)}"
