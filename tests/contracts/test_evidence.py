@@ -57,6 +57,8 @@ def by_default(schema: dict[str, Any], value: Any) -> bool:
         (['{"at": "2021-05-12T07:26:03Z"}'], {"at": "yesterday"}),
         # a field shown once with a value may be null
         (['{"name": "Ada"}'], {"name": None}),
+        # null shows a value may be absent, not its type when present
+        (['{"progress": null}', '{"progress": "<null>"}'], {"progress": {"done": 3}}),
         # "" is what the importer writes for a value of no known type
         (['{"results": ["", ""]}'], {"results": [{"id": 1}]}),
         # the importer's key_0, key_1: a map, whose keys are data
@@ -68,7 +70,7 @@ def by_default(schema: dict[str, Any], value: Any) -> bool:
         ),
     ],
     ids=[
-        *("enum", "upper-enum", "required", "digits", "format", "null", "empty"),
+        *("enum", "upper-enum", "required", "digits", "format", "null", "only-null", "empty"),
         *("map", "map-values"),
     ],
 )

@@ -22,6 +22,8 @@ The policy (:class:`EvidencePolicy`, written to ``index.json``), by default:
   values and then only assert "digits", never a length.
 * **Enums** need at least two distinct values and ``enum_min_seen`` values in all (array
   elements count here: a list of records showing each status is evidence of the set).
+* A position where every value was ``null`` asserts no type: a ``null`` shows that the
+  value may be absent, not what it is when present.
 * A position where every value was ``""`` asserts no type: Postman's OpenAPI importer
   writes ``""`` for a value whose type the definition does not give.
 * ``{{variables}}`` and ``<type>`` slots add no evidence for or against a format, pattern
@@ -115,6 +117,8 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
             del out["enum"]
     if int(evidence.get("empty", 0)) >= values and "type" in out:
         del out["type"]  # only "": a string, or a value of no documented type
+    elif out.get("type") in ("null", ["null"]):
+        del out["type"]  # only null: the value was absent, its type is not shown
     elif not root and seen < policy.min_seen and "type" in out:
         out["type"] = _with_null(out["type"])
     return out
