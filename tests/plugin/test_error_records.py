@@ -76,3 +76,13 @@ def test_without_a_shared_status_key_the_first_status_like_member_decides() -> N
 def test_the_collection_found_its_error_by_the_same_rule(contracts: ContractSet) -> None:
     (entry,) = contracts.operation("items").errors
     assert (entry.code, entry.placement, entry.record_path) == ("INVALID_DATA", "record", "data")
+
+
+def test_a_status_among_the_data_is_not_an_error_where_errors_carry_none() -> None:
+    """A collection whose errors are ``{"message", "details"}`` documents no in-body failure:
+    a ``"status": "failed"`` in a response is data (a job's state), not an error record."""
+    from postman_contracts.contracts import Envelope
+
+    envelope = Envelope(("details", "message"), None)
+    assert not reports_failure({"status": "failed", "id": 3}, envelope)
+    assert reports_failure({"status": "failed", "id": 3})  # while the catalog is being found

@@ -170,16 +170,19 @@ def _says_failure(value: object) -> bool:
 def reports_failure(record: object, envelope: Envelope | None = None) -> bool:
     """Whether a JSON object says, by its status-like member, that it is a failure.
 
-    The member is the envelope's ``status_key`` when the collection's errors share one, else
-    the first of ``status``, ``result``, ``state``, ``outcome``, ``success`` the object has. It
+    With the collection's envelope, the member is its ``status_key``, and an envelope without
+    one means the collection's errors say nothing in the body (a ``"status": "failed"`` among a
+    response's data is then data, not an error). Without an envelope (while the catalog is
+    being found), it is the first of ``status``, ``result``, ``state``, ``outcome``,
+    ``success`` the object has. It
     says failure when it is ``false`` or one of ``error(s)``, ``fail(ed)``, ``failure``,
     ``invalid``, ``rejected`` (any case). The HTTP status is the caller's to weigh.
     """
     if not isinstance(record, dict):
         return False
-    key = envelope.status_key if envelope is not None else None
-    if key is not None:
-        return key in record and _says_failure(record[key])
+    if envelope is not None:
+        key = envelope.status_key
+        return key is not None and key in record and _says_failure(record[key])
     member = _status_member(record)
     return member is not None and _says_failure(member[1])
 
