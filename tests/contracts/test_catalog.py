@@ -219,3 +219,23 @@ def test_a_value_change_nothing_explains_is_no_trigger() -> None:
 def test_a_value_change_with_evidence_is_a_trigger(good: Any, bad: Any, error: Any) -> None:
     t = _value_trigger(good, bad, error)
     assert (t.kind, t.pointer, t.detail) == ("value_changed", "/amount", {"from": good, "to": bad})
+
+
+def test_one_value_under_any_name_is_no_code() -> None:
+    """``"message": "string"`` on every documented error is a converter's stand-in, not a code;
+    one value under a name that says code still is."""
+    from postman_contracts.collection import Example
+    from postman_contracts.contracts._catalog import detect_envelope
+
+    def op(*bodies: dict[str, object]) -> object:
+        class _Op:
+            examples = tuple(
+                Example(name=f"e{i}", status=400, json=b) for i, b in enumerate(bodies)
+            )
+
+        return _Op()
+
+    same = {"message": "string", "details": []}
+    assert detect_envelope([op(same, same)]).code_key is None  # type: ignore[list-item,union-attr]
+    coded = {"code": "NOT_FOUND", "message": "No such thing"}
+    assert detect_envelope([op(coded)]).code_key == "code"  # type: ignore[list-item,union-attr]

@@ -15,7 +15,9 @@ Policies (each general, from HTTP semantics and the shape of the examples, not f
   :func:`reports_failure` is that rule, and the only copy: the catalog, the server checks and
   the client fuzz all ask it.
 - The *envelope* is the set of keys every error record has; its *code key* is the envelope key
-  whose values are token-like strings (``INVALID_DATA``) with the most distinct values.
+  whose values are token-like strings (``INVALID_DATA``) with the most distinct values; a key
+  with one value throughout is a code key only when its name says so (``code``, ``type``...):
+  ``"message": "string"`` on every error is a placeholder, not a code.
 - An error under 2xx is ``record`` placed when its error records are elements of a top-level
   array (``data[]``); otherwise ``top``.
 - Trigger precedence: a changed method; then 401/407 (RFC 9110: no or bad credentials) as
@@ -208,6 +210,15 @@ def error_records(example: Example) -> tuple[str | None, list[dict[str, Any]]]:
     return None, []
 
 
+_CODE_NAMES = frozenset({"error", "type", "reason", "kind", "errortype", "error_type"})
+
+
+def _code_like(key: str) -> bool:
+    """Whether a key's name says it holds an error code (``code``, ``errorCode``, ``type``)."""
+    name = key.lower()
+    return "code" in name or name in _CODE_NAMES
+
+
 def detect_envelope(operations: Iterable[Operation]) -> Envelope | None:
     """The envelope shared by every error record in the collection, or ``None``."""
     records = [r for op in operations for e in op.examples for r in error_records(e)[1]]
@@ -221,7 +232,11 @@ def detect_envelope(operations: Iterable[Operation]) -> Envelope | None:
     for key in keys:
         values = [r[key] for r in records]
         if all(isinstance(v, str) and _TOKEN.match(v) for v in values):
-            rank = (len(set(values)), "code" in key.lower(), key)
+            distinct = len(set(values))
+            named = _code_like(key)
+            if distinct < 2 and not named:
+                continue  # one value under any name ("message": "string") is no evidence of codes
+            rank = (distinct, named, key)
             best = rank if best is None or rank > best else best
     status_key = next((k for k in _STATUS_KEYS if k in keys), None)
     message_key = next(
