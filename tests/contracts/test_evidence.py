@@ -57,6 +57,8 @@ def by_default(schema: dict[str, Any], value: Any) -> bool:
         (['{"at": "2021-05-12T07:26:03Z"}'], {"at": "yesterday"}),
         # a field shown once with a value may be null
         (['{"name": "Ada"}'], {"name": None}),
+        # 12 shows a number; 12.5 is one too
+        (['{"price": 12}'], {"price": 12.5}),
         # null shows a value may be absent, not its type when present
         (['{"progress": null}', '{"progress": "<null>"}'], {"progress": {"done": 3}}),
         # "" is what the importer writes for a value of no known type
@@ -70,7 +72,8 @@ def by_default(schema: dict[str, Any], value: Any) -> bool:
         ),
     ],
     ids=[
-        *("enum", "upper-enum", "required", "digits", "format", "null", "only-null", "empty"),
+        *("enum", "upper-enum", "required", "digits", "format", "null", "integer"),
+        *("only-null", "empty"),
         *("map", "map-values"),
     ],
 )
@@ -101,8 +104,13 @@ def test_too_little_evidence_asserts_nothing(bodies: list[str], answer: Any) -> 
         (['{"id": "<long>"}'], {"id": "42"}),
         (['{"active": "<boolean>"}'], {"active": "true"}),
         (['{"at": "<dateTime>"}'], {"at": "12/05/2021"}),
+        (['{"n": "<long>"}'], {"n": 1.5}),
+        (['{"n": 1}', '{"n": 2}'], {"n": 1.5}),
     ],
-    ids=["required", "null", "format", "digits", "enum", "long", "boolean", "date-time"],
+    ids=[
+        *("required", "null", "format", "digits", "enum", "long", "boolean", "date-time"),
+        *("long-fraction", "integers-fraction"),
+    ],
 )
 def test_enough_evidence_is_asserted(bodies: list[str], answer: Any) -> None:
     assert not by_default(infer(*bodies), answer)

@@ -13,7 +13,9 @@ The policy (:class:`EvidencePolicy`, written to ``index.json``), by default:
 
 * **Types** are asserted: what the examples and ``<type>`` slots show. A position seen in
   fewer than ``min_seen`` examples also accepts ``null`` (a field shown once with a value
-  may be nullable; two examples or more without a ``null`` are evidence that it is not).
+  may be nullable; two examples or more without a ``null`` are evidence that it is not),
+  and any number where it showed an integer (``12`` documents a number as well as
+  ``12.5`` would; a ``<long>`` slot does document an integer).
 * **Required keys** need objects at the position in ``min_seen`` examples, each object
   with the key. The elements of one array are not independent evidence: a converter
   writes two copies of one generated element, a writer pastes one record several times.
@@ -115,6 +117,8 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
                 out["pattern"] = "^[0-9]+$"
         if "enum" in out and (weak or int(distinct) < 2 or values - slots < policy.enum_min_seen):
             del out["enum"]
+    if not root and seen < policy.min_seen and not slots and "type" in out:
+        out["type"] = _integer_as_number(out["type"])
     if int(evidence.get("empty", 0)) >= values and "type" in out:
         del out["type"]  # only "": a string, or a value of no documented type
     elif out.get("type") in ("null", ["null"]):
@@ -122,6 +126,14 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
     elif not root and seen < policy.min_seen and "type" in out:
         out["type"] = _with_null(out["type"])
     return out
+
+
+def _integer_as_number(types: Any) -> Any:
+    names = [types] if isinstance(types, str) else list(types)
+    if "integer" not in names:
+        return types
+    widened = list(dict.fromkeys("number" if n == "integer" else n for n in names))
+    return widened[0] if len(widened) == 1 else widened
 
 
 def _with_null(types: Any) -> Any:
