@@ -95,6 +95,10 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
         body_mode=doc["request"]["body_mode"],
         schema=reader.schema(doc["request"]["schema"]),
         auth=AuthContract(a["type"], a["in"], a["name"], a["scheme"], a.get("variable", "")),
+        disabled_query=tuple(
+            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
+            for p in doc.get("disabled_query", ())
+        ),
     )
     responses = tuple(
         ResponseContract(
