@@ -1,0 +1,429 @@
+"""The parts of one endpoint compared: request media types, body, query and path parameters,
+every documented status with its media types and shapes, and the error codes.
+
+Why it exists: ``_diff`` decides which endpoint is which and reports collection-wide
+changes; this module compares what one endpoint documents on each side, each part as the
+union of its variants (every item on the endpoint, every saved example under a status), and
+says for whom each difference breaks (the rules are in ``_diff``'s docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from postman_contracts.contracts._diff_identity import Endpoint, is_parameter
+from postman_contracts.contracts._diff_schema import (
+    ADDED,
+    CHANGED,
+    NARROWED,
+    REFINED,
+    REMOVED,
+    RENAMED,
+    WIDENED,
+    Finding,
+    compare,
+    contains,
+    join,
+    render_path,
+    view,
+)
+from postman_contracts.contracts._evidence import EVIDENCE_KEY, EvidencePolicy
+from postman_contracts.contracts._model import Parameter
+
+__all__ = ["BOTH", "CLIENTS", "NOBODY", "SERVERS", "Part", "compare_parts", "status_label"]
+
+CLIENTS, SERVERS = "clients", "servers"
+BOTH: Final = frozenset({CLIENTS, SERVERS})
+NOBODY: Final[frozenset[str]] = frozenset()
+_ONLY_CLIENTS: Final = frozenset({CLIENTS})
+_ONLY_SERVERS: Final = frozenset({SERVERS})
+
+Policies = tuple[EvidencePolicy, EvidencePolicy]
+
+
+def status_label(status: int | None) -> str:
+    """``200``, or ``(no status)`` for an example saved without one."""
+    return str(status) if status is not None else "(no status)"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One change inside an endpoint, before it is given the endpoint's name."""
+
+    kind: str
+    message: str
+    breaks: frozenset[str]
+    side: str
+    place: str
+    status: int | None = None
+    path: str = ""
+    items: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    before: Any = None
+    after: Any = None
+    api: bool = True
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One variant's view of a part: the item, the examples that show it, the view."""
+
+    item: str
+    examples: tuple[str, ...]
+    view: dict[str, Any] | None
+
+
+@dataclass
+class _Status:
+    sources: list[_Source] = field(default_factory=list)
+    media: set[str] = field(default_factory=set)
+    codes: set[str] = field(default_factory=set)
+
+
+def compare_parts(old: Endpoint, new: Endpoint, policies: Policies) -> list[Part]:
+    """Every difference between what two matched endpoints document."""
+    out: list[Part] = []
+    out += _request_media(old, new)
+    out += _request_body(old, new, policies)
+    out += _query(old, new, policies)
+    out += _path_parameters(old, new, policies)
+    out += _responses(old, new, policies)
+    return out
+
+
+# -- for whom -------------------------------------------------------------------------------
+
+
+def blame(side: str, f: Finding) -> frozenset[str]:
+    """Who a finding breaks, from the side of the exchange it is on (see ``_diff``)."""
+    if f.what == "property":
+        if f.direction == ADDED:
+            return BOTH if side == "request" and f.required else _ONLY_SERVERS
+        return _ONLY_CLIENTS if f.direction == REMOVED else BOTH
+    if f.direction == REFINED:
+        return NOBODY
+    if f.direction == CHANGED:
+        return BOTH
+    accepts_less = f.direction == NARROWED
+    if side == "request":
+        return _ONLY_CLIENTS if accepts_less else _ONLY_SERVERS
+    return _ONLY_SERVERS if accepts_less else _ONLY_CLIENTS
+
+
+def _kind(f: Finding) -> str:
+    if f.what == "required":
+        return "required-added" if f.direction == NARROWED else "required-removed"
+    if f.what == "type" and f.direction == REFINED:
+        return "number-refined"
+    return f"{f.what}-{f.direction}"
+
+
+def _message(f: Finding, subject: str) -> str:
+    if f.what == "property":
+        if f.direction == ADDED:
+            return f"{subject} added ({f.after}{', required' if f.required else ''})"
+        if f.direction == REMOVED:
+            return f"{subject} removed (was {f.before})"
+        return f"{render_path(f.before)} renamed {render_path(f.after)}"
+    if f.what == "required":
+        return (
+            f"{subject} became required"
+            if f.direction == NARROWED
+            else (f"{subject} is no longer required")
+        )
+    if f.direction == REFINED:
+        return f"{subject}: {f.before} became {f.after} (a number either way)"
+    return f"{f.what} of {subject}: {f.before} became {f.after}"
+
+
+def _findings(
+    findings: Iterable[Finding],
+    side: str,
+    place: str,
+    *,
+    status: int | None = None,
+    old: Sequence[_Source] = (),
+    new: Sequence[_Source] = (),
+    name: str = "",
+) -> Iterator[Part]:
+    """Parts for body findings (``name`` empty) or a parameter's (``name`` its name)."""
+    for f in findings:
+        path = name or render_path(f.after if f.direction == RENAMED else f.path)
+        if f.direction == RENAMED and not name:
+            subject = path
+        elif name:
+            subject = f"{place} parameter {name!r}"
+        else:
+            subject = f"field {path}"
+        items, examples = _shown_by(f, old, new)
+        yield Part(
+            _kind(f),
+            _message(f, subject),
+            blame(side, f),
+            side,
+            place,
+            status,
+            path,
+            items,
+            examples,
+            render_path(f.before) if f.direction == RENAMED else f.before,
+            render_path(f.after) if f.direction == RENAMED else f.after,
+            api=f.direction != REFINED,
+        )
+
+
+def _shown_by(
+    f: Finding, old: Sequence[_Source], new: Sequence[_Source]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The items and examples that document what a finding is about."""
+    if f.direction == REMOVED:
+        found = [s for s in old if contains(s.view, f.path)]
+    elif f.direction == RENAMED:
+        found = [s for s in old if contains(s.view, f.before)]
+        found += [s for s in new if contains(s.view, f.after)]
+    else:
+        found = [s for s in new if contains(s.view, f.path)] or [
+            s for s in old if contains(s.view, f.path)
+        ]
+    items = tuple(dict.fromkeys(s.item for s in found))
+    examples = tuple(dict.fromkeys(x for s in found for x in s.examples))
+    return items, examples
+
+
+def _union(sources: Iterable[_Source]) -> dict[str, Any] | None:
+    out: dict[str, Any] | None = None
+    for s in sources:
+        out = join(out, s.view)
+    return out
+
+
+def _media(old: set[str], new: set[str], side: str, status: int | None = None) -> Iterator[Part]:
+    removed, added = sorted(old - new), sorted(new - old)
+    if not removed and not added:
+        return
+    before, after = ", ".join(sorted(old)), ", ".join(sorted(new))
+    if removed and added:
+        kind, breaks = "media-type-changed", BOTH
+    elif removed:
+        kind, breaks = "media-type-removed", _ONLY_CLIENTS
+    else:
+        kind, breaks = "media-type-added", _ONLY_SERVERS
+    yield Part(
+        kind, f"media type {before} became {after}", breaks, side, "media type", status,
+        before=before, after=after,
+    )  # fmt: skip
+
+
+# -- the request ----------------------------------------------------------------------------
+
+
+def _request_media(old: Endpoint, new: Endpoint) -> Iterator[Part]:
+    om = {op.request.content_type.lower() for op in old.ops if op.request.content_type}
+    nm = {op.request.content_type.lower() for op in new.ops if op.request.content_type}
+    if om and nm:
+        yield from _media(om, nm, "request")
+    elif nm:
+        yield Part(
+            "request-body-added", f"a request body is now documented ({', '.join(sorted(nm))})",
+            BOTH, "request", "body", after=", ".join(sorted(nm)),
+        )  # fmt: skip
+    elif om:
+        yield Part(
+            "request-body-removed", "the request no longer documents a body", _ONLY_CLIENTS,
+            "request", "body", before=", ".join(sorted(om)),
+        )  # fmt: skip
+
+
+def _request_body(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
+    os_, ns = _body_sources(old, policies[0]), _body_sources(new, policies[1])
+    ov, nv = _union(os_), _union(ns)
+    if ov is not None and nv is not None:
+        yield from _findings(compare(ov, nv), "request", "body", old=os_, new=ns)
+
+
+def _body_sources(e: Endpoint, policy: EvidencePolicy) -> list[_Source]:
+    return [
+        _Source(op.item_path, (), view(op.request.schema, policy))
+        for op in e.ops
+        if op.request.schema is not None
+    ]
+
+
+@dataclass
+class _Param:
+    required: bool
+    view: dict[str, Any] | None
+    items: list[str]
+    inferred: bool
+
+
+def _param_view(p: Parameter, policy: EvidencePolicy) -> dict[str, Any] | None:
+    """A parameter's view; ``string``, the type of any text on the wire, is no fact."""
+    v = view(p.schema, policy)
+    if v is not None and v.get("type") == {"string"}:
+        del v["type"]
+    return v
+
+
+def _asserted_required(p: Parameter, policy: EvidencePolicy) -> bool:
+    evidence = p.schema.get(EVIDENCE_KEY) if isinstance(p.schema, dict) else None
+    if not p.required or not isinstance(evidence, dict):
+        return p.required
+    return int(evidence.get("seen", 0)) >= policy.min_seen
+
+
+def _query_params(e: Endpoint, policy: EvidencePolicy) -> dict[str, _Param]:
+    out: dict[str, _Param] = {}
+    for op in e.ops:
+        params = [p for p in op.request.parameters if p.location == "query"]
+        for p in (*params, *op.request.disabled_query):
+            required = _asserted_required(p, policy)
+            v = _param_view(p, policy)
+            inferred = EVIDENCE_KEY in p.schema
+            if p.name in out:
+                have = out[p.name]
+                have.required = have.required and required
+                have.view = join(have.view, v)
+                have.items.append(op.item_path)
+                have.inferred = have.inferred or inferred
+            else:
+                out[p.name] = _Param(required, v, [op.item_path], inferred)
+    for name, param in out.items():  # a variant that does not send it makes it optional
+        if len(dict.fromkeys(param.items)) < len(e.ops):
+            out[name].required = False
+    return out
+
+
+def _query(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
+    oq, nq = _query_params(old, policies[0]), _query_params(new, policies[1])
+    for name in sorted(set(oq) | set(nq)):
+        o, n = oq.get(name), nq.get(name)
+        if n is None and o is not None:
+            yield Part(
+                "query-parameter-removed", f"query parameter {name!r} removed", _ONLY_CLIENTS,
+                "request", "query", path=name, items=tuple(dict.fromkeys(o.items)),
+            )  # fmt: skip
+        elif o is None and n is not None:
+            how = "required" if n.required else "optional"
+            yield Part(
+                "query-parameter-added", f"query parameter {name!r} added ({how})",
+                BOTH if n.required else _ONLY_SERVERS, "request", "query", path=name,
+                items=tuple(dict.fromkeys(n.items)),
+            )  # fmt: skip
+        elif o is not None and n is not None:
+            items = tuple(dict.fromkeys(n.items))
+            if o.required != n.required and not (o.inferred or n.inferred):
+                # As for body keys: which examples send a parameter is coverage.
+                direction = NARROWED if n.required else WIDENED
+                f = Finding("required", direction, (), o.required, n.required)
+                yield from _findings([f], "request", "query", name=name)
+            if o.view is not None and n.view is not None:
+                for part in _findings(compare(o.view, n.view), "request", "query", name=name):
+                    yield Part(**{**part.__dict__, "items": items})
+
+
+def _path_parameters(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
+    """Path parameters by position (their names never reach the wire)."""
+    ov, nv = _positions(old, policies[0]), _positions(new, policies[1])
+    for i in sorted(set(ov) & set(nv)):
+        (_, o), (name, n) = ov[i], nv[i]
+        if o is not None and n is not None:
+            yield from _findings(compare(o, n), "request", "path", name=name)
+
+
+def _positions(e: Endpoint, policy: EvidencePolicy) -> dict[int, tuple[str, dict[str, Any] | None]]:
+    out: dict[int, tuple[str, dict[str, Any] | None]] = {}
+    for op in e.ops:
+        by_name = {p.name: p for p in op.request.parameters if p.location == "path"}
+        for i, raw in enumerate(op.request.path.split("/")):
+            if not is_parameter(raw):
+                continue
+            name = raw.strip("{}:")
+            p = by_name.get(name)
+            v = _param_view(p, policy) if p is not None else None
+            have = out.get(i)
+            out[i] = (name, join(have[1], v) if have else v)
+    return out
+
+
+# -- the responses --------------------------------------------------------------------------
+
+
+def _statuses(e: Endpoint, policy: EvidencePolicy) -> dict[int | None, _Status]:
+    out: dict[int | None, _Status] = {}
+    for op in e.ops:
+        groups: dict[int, tuple[int | None, dict[str, Any] | None, list[str]]] = {}
+        for r in op.responses:
+            st = out.setdefault(r.status, _Status())
+            if r.content_type:
+                st.media.add(r.content_type.lower())
+            if r.schema is not None:
+                groups.setdefault(id(r.schema), (r.status, r.schema, []))[2].append(r.example)
+        for status, schema, examples in groups.values():
+            out[status].sources.append(_Source(op.item_path, tuple(examples), view(schema, policy)))
+        for err in op.errors:
+            if err.code and err.status in out:
+                out[err.status].codes.add(err.code)
+    return out
+
+
+def _responses(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
+    os_, ns = _statuses(old, policies[0]), _statuses(new, policies[1])
+    if not os_ and ns:
+        statuses = ", ".join(status_label(s) for s in ns)
+        yield Part(
+            "responses-documented", f"responses documented for the first time ({statuses}); "
+            "nothing was promised before", NOBODY, "response", "status", api=False,
+            examples=_examples(ns.values()),
+        )  # fmt: skip
+        return
+    if os_ and not ns:
+        yield Part(
+            "responses-removed", "no response is documented any more", _ONLY_CLIENTS,
+            "response", "status", examples=_examples(os_.values()),
+        )  # fmt: skip
+        return
+    for status in sorted(set(os_) | set(ns), key=lambda s: (s is None, s or 0)):
+        o, n = os_.get(status), ns.get(status)
+        label = status_label(status)
+        if n is None and o is not None:
+            yield Part(
+                "status-removed", f"status {label} no longer documented", _ONLY_CLIENTS,
+                "response", "status", status, examples=_examples([o]),
+                items=tuple(dict.fromkeys(s.item for s in o.sources)),
+            )  # fmt: skip
+        elif o is None and n is not None:
+            yield Part(
+                "status-added", f"status {label} newly documented", _ONLY_SERVERS,
+                "response", "status", status, examples=_examples([n]),
+                items=tuple(dict.fromkeys(s.item for s in n.sources)),
+            )  # fmt: skip
+        elif o is not None and n is not None:
+            if o.media and n.media:
+                yield from _media(o.media, n.media, "response", status)
+            ov, nv = _union(o.sources), _union(n.sources)
+            if ov is not None and nv is not None:
+                yield from _findings(
+                    compare(ov, nv), "response", "body", status=status, old=o.sources, new=n.sources
+                )
+            yield from _codes(o.codes, n.codes, status)
+
+
+def _examples(statuses: Iterable[_Status]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(x for st in statuses for s in st.sources for x in s.examples))
+
+
+def _codes(old: set[str], new: set[str], status: int | None) -> Iterator[Part]:
+    """Documented error codes under a status both sides document."""
+    for code in sorted(old - new):
+        yield Part(
+            "error-removed", f"error {code} no longer documented", _ONLY_CLIENTS, "response",
+            "errors", status, path=code, before=code,
+        )  # fmt: skip
+    for code in sorted(new - old):
+        yield Part(
+            "error-added", f"error {code} newly documented", _ONLY_SERVERS, "response",
+            "errors", status, path=code, after=code,
+        )  # fmt: skip
