@@ -27,8 +27,9 @@ For whom it breaks:
   response that may carry more breaks clients, one that promises more breaks servers.
   A change of type, or a rename, breaks both.
 - *compatible*: renames and moves of items and folders, variants added or removed where the
-  union is unchanged, responses documented for the first time, integer and number
-  exchanged. These are reported, marked ``api: false``; they change no API.
+  union is unchanged, responses documented for the first time, error codes shown by more
+  or fewer examples, integer and number exchanged. These are reported, marked
+  ``api: false``; they change no API.
 """
 
 from __future__ import annotations

@@ -126,7 +126,8 @@ def _message(f: Finding, subject: str) -> str:
             return f"{subject} added ({f.after}{', required' if f.required else ''})"
         if f.direction == REMOVED:
             return f"{subject} removed (was {f.before})"
-        return f"{render_path(f.before)} renamed {render_path(f.after)}"
+        # One removed and one of the same type added in one object: most often a rename.
+        return f"{render_path(f.before)} removed, {render_path(f.after)} added in its place"
     if f.what == "required":
         return (
             f"{subject} became required"
@@ -416,14 +417,17 @@ def _examples(statuses: Iterable[_Status]) -> tuple[str, ...]:
 
 
 def _codes(old: set[str], new: set[str], status: int | None) -> Iterator[Part]:
-    """Documented error codes under a status both sides document."""
+    """Error codes of the catalog under a status both sides document: reported, compatible.
+
+    A code is a value shown by one saved example; an example added or dropped documents more
+    or less, it does not change what the server answers (as for a first example)."""
     for code in sorted(old - new):
         yield Part(
-            "error-removed", f"error {code} no longer documented", _ONLY_CLIENTS, "response",
-            "errors", status, path=code, before=code,
+            "error-removed", f"error {code} no longer shown by an example", NOBODY, "response",
+            "errors", status, path=code, before=code, api=False,
         )  # fmt: skip
     for code in sorted(new - old):
         yield Part(
-            "error-added", f"error {code} newly documented", _ONLY_SERVERS, "response",
-            "errors", status, path=code, after=code,
+            "error-added", f"error {code} newly shown by an example", NOBODY, "response",
+            "errors", status, path=code, after=code, api=False,
         )  # fmt: skip

@@ -100,6 +100,8 @@ def _view(node: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(node.get("enum"), list):
         out["enum"] = frozenset(_hashable(v) for v in node["enum"])
     props = node.get("properties")
+    if props is None and "object" in types and "additionalProperties" not in node:
+        props = {}  # objects shown only empty: no field is documented
     if isinstance(props, Mapping):
         out["properties"] = {k: _view(v) for k, v in props.items() if isinstance(v, Mapping)}
         out["required"] = frozenset(node.get("required") or ())
