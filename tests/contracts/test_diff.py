@@ -55,6 +55,7 @@ def test_diff_reports_a_removed_response_field_and_a_new_required_request_key(
         (op, "property-removed", "response", 201, "$.details.created_by"): ["clients"],
     }
     removed = doc["changes"][1]
+    assert (removed["method"], removed["url"]) == ("POST", "{{api-domain}}/crm/bulk/v2/write")
     assert removed["items"] == ["Bulk Write / Create Bulk Write Job"]
     assert removed["examples"] == ["SUCCESS RESPONSE"]
     assert (removed["before"], removed["after"]) == ("object", None)

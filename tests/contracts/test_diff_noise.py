@@ -232,3 +232,11 @@ def test_media_types_of_requests_and_responses(tmp_path: Path) -> None:
         ("media-type-changed", "request media type", ["clients", "servers"]),
         ("media-type-changed", "response 201 media type", ["clients", "servers"]),
     ]
+
+
+def test_a_content_type_header_on_a_request_without_body_is_no_body(tmp_path: Path) -> None:
+    bare = request("GET", URL)
+    with_header = {**bare, "header": [{"key": "Content-Type", "value": "application/json"}]}
+    old = collection(item("Get a thing", bare, example("OK", 200, THING, bare)))
+    new = collection(item("Get a thing", with_header, example("OK", 200, THING, with_header)))
+    assert diff(tmp_path, old, new) == []

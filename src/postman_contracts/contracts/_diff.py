@@ -54,6 +54,7 @@ from postman_contracts.contracts._diff_parts import (
     compare_parts,
     status_label,
 )
+from postman_contracts.contracts._diff_responses import compare_responses
 from postman_contracts.contracts._evidence import EvidencePolicy
 from postman_contracts.contracts._model import AuthContract, ContractSet
 
@@ -141,8 +142,12 @@ class Change:
     def as_json(self) -> dict[str, Any]:
         """The change as ``diff --format json`` prints it."""
         loc = self.location
+        one = self.operation != "collection"
+        method, _, url = self.operation.partition(" ") if one else ("", "", "")
         return {
             "operation": self.operation,
+            "method": method,
+            "url": url,
             "kind": self.kind,
             "severity": self.severity,
             "breaks": sorted(self.breaks),
@@ -336,7 +341,8 @@ def _auth_changes(groups: dict[tuple[Any, Any], list[Endpoint]], total: int) -> 
 def _endpoint(
     o: Endpoint, n: Endpoint, policies: tuple[EvidencePolicy, EvidencePolicy]
 ) -> list[Change]:
-    return [_from_part(n, part) for part in compare_parts(o, n, policies)]
+    parts = [*compare_parts(o, n, policies), *compare_responses(o, n, policies)]
+    return [_from_part(n, part) for part in parts]
 
 
 def _from_part(e: Endpoint, p: Part) -> Change:

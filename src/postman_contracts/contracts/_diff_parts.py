@@ -1,16 +1,17 @@
-"""The parts of one endpoint compared: request media types, body, query and path parameters,
-every documented status with its media types and shapes, and the error codes.
+"""The request of one endpoint compared (media types, body, query and path parameters), and
+what the response side shares with it: a change before it is named, who it breaks.
 
 Why it exists: ``_diff`` decides which endpoint is which and reports collection-wide
-changes; this module compares what one endpoint documents on each side, each part as the
-union of its variants (every item on the endpoint, every saved example under a status), and
-says for whom each difference breaks (the rules are in ``_diff``'s docstring).
+changes; this module and ``_diff_responses`` compare what one endpoint documents on each
+side, each part as the union of its variants (every item on the endpoint, every saved
+example under a status), and say for whom each difference breaks (the rules are in
+``_diff``'s docstring).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 from postman_contracts.contracts._diff_identity import Endpoint, is_parameter
@@ -32,13 +33,27 @@ from postman_contracts.contracts._diff_schema import (
 from postman_contracts.contracts._evidence import EVIDENCE_KEY, EvidencePolicy
 from postman_contracts.contracts._model import Parameter
 
-__all__ = ["BOTH", "CLIENTS", "NOBODY", "SERVERS", "Part", "compare_parts", "status_label"]
+__all__ = [
+    "BOTH",
+    "CLIENTS",
+    "NOBODY",
+    "ONLY_CLIENTS",
+    "ONLY_SERVERS",
+    "SERVERS",
+    "Part",
+    "Source",
+    "compare_parts",
+    "findings_parts",
+    "media_parts",
+    "status_label",
+    "union",
+]
 
 CLIENTS, SERVERS = "clients", "servers"
 BOTH: Final = frozenset({CLIENTS, SERVERS})
 NOBODY: Final[frozenset[str]] = frozenset()
-_ONLY_CLIENTS: Final = frozenset({CLIENTS})
-_ONLY_SERVERS: Final = frozenset({SERVERS})
+ONLY_CLIENTS: Final = frozenset({CLIENTS})
+ONLY_SERVERS: Final = frozenset({SERVERS})
 
 Policies = tuple[EvidencePolicy, EvidencePolicy]
 
@@ -67,7 +82,7 @@ class Part:
 
 
 @dataclass(frozen=True)
-class _Source:
+class Source:
     """One variant's view of a part: the item, the examples that show it, the view."""
 
     item: str
@@ -75,21 +90,14 @@ class _Source:
     view: dict[str, Any] | None
 
 
-@dataclass
-class _Status:
-    sources: list[_Source] = field(default_factory=list)
-    media: set[str] = field(default_factory=set)
-    codes: set[str] = field(default_factory=set)
-
-
 def compare_parts(old: Endpoint, new: Endpoint, policies: Policies) -> list[Part]:
-    """Every difference between what two matched endpoints document."""
+    """Every difference between what two matched endpoints' requests document (the
+    responses are ``_diff_responses``'s)."""
     out: list[Part] = []
     out += _request_media(old, new)
     out += _request_body(old, new, policies)
     out += _query(old, new, policies)
     out += _path_parameters(old, new, policies)
-    out += _responses(old, new, policies)
     return out
 
 
@@ -100,16 +108,16 @@ def blame(side: str, f: Finding) -> frozenset[str]:
     """Who a finding breaks, from the side of the exchange it is on (see ``_diff``)."""
     if f.what == "property":
         if f.direction == ADDED:
-            return BOTH if side == "request" and f.required else _ONLY_SERVERS
-        return _ONLY_CLIENTS if f.direction == REMOVED else BOTH
+            return BOTH if side == "request" and f.required else ONLY_SERVERS
+        return ONLY_CLIENTS if f.direction == REMOVED else BOTH
     if f.direction == REFINED:
         return NOBODY
     if f.direction == CHANGED:
         return BOTH
     accepts_less = f.direction == NARROWED
     if side == "request":
-        return _ONLY_CLIENTS if accepts_less else _ONLY_SERVERS
-    return _ONLY_SERVERS if accepts_less else _ONLY_CLIENTS
+        return ONLY_CLIENTS if accepts_less else ONLY_SERVERS
+    return ONLY_SERVERS if accepts_less else ONLY_CLIENTS
 
 
 def _kind(f: Finding) -> str:
@@ -139,14 +147,14 @@ def _message(f: Finding, subject: str) -> str:
     return f"{f.what} of {subject}: {f.before} became {f.after}"
 
 
-def _findings(
+def findings_parts(
     findings: Iterable[Finding],
     side: str,
     place: str,
     *,
     status: int | None = None,
-    old: Sequence[_Source] = (),
-    new: Sequence[_Source] = (),
+    old: Sequence[Source] = (),
+    new: Sequence[Source] = (),
     name: str = "",
 ) -> Iterator[Part]:
     """Parts for body findings (``name`` empty) or a parameter's (``name`` its name)."""
@@ -176,7 +184,7 @@ def _findings(
 
 
 def _shown_by(
-    f: Finding, old: Sequence[_Source], new: Sequence[_Source]
+    f: Finding, old: Sequence[Source], new: Sequence[Source]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The items and examples that document what a finding is about."""
     if f.direction == REMOVED:
@@ -193,14 +201,16 @@ def _shown_by(
     return items, examples
 
 
-def _union(sources: Iterable[_Source]) -> dict[str, Any] | None:
+def union(sources: Iterable[Source]) -> dict[str, Any] | None:
     out: dict[str, Any] | None = None
     for s in sources:
         out = join(out, s.view)
     return out
 
 
-def _media(old: set[str], new: set[str], side: str, status: int | None = None) -> Iterator[Part]:
+def media_parts(
+    old: set[str], new: set[str], side: str, status: int | None = None
+) -> Iterator[Part]:
     removed, added = sorted(old - new), sorted(new - old)
     if not removed and not added:
         return
@@ -208,9 +218,9 @@ def _media(old: set[str], new: set[str], side: str, status: int | None = None) -
     if removed and added:
         kind, breaks = "media-type-changed", BOTH
     elif removed:
-        kind, breaks = "media-type-removed", _ONLY_CLIENTS
+        kind, breaks = "media-type-removed", ONLY_CLIENTS
     else:
-        kind, breaks = "media-type-added", _ONLY_SERVERS
+        kind, breaks = "media-type-added", ONLY_SERVERS
     yield Part(
         kind, f"media type {before} became {after}", breaks, side, "media type", status,
         before=before, after=after,
@@ -221,10 +231,9 @@ def _media(old: set[str], new: set[str], side: str, status: int | None = None) -
 
 
 def _request_media(old: Endpoint, new: Endpoint) -> Iterator[Part]:
-    om = {op.request.content_type.lower() for op in old.ops if op.request.content_type}
-    nm = {op.request.content_type.lower() for op in new.ops if op.request.content_type}
+    om, nm = _body_media(old), _body_media(new)
     if om and nm:
-        yield from _media(om, nm, "request")
+        yield from media_parts(om, nm, "request")
     elif nm:
         yield Part(
             "request-body-added", f"a request body is now documented ({', '.join(sorted(nm))})",
@@ -232,21 +241,30 @@ def _request_media(old: Endpoint, new: Endpoint) -> Iterator[Part]:
         )  # fmt: skip
     elif om:
         yield Part(
-            "request-body-removed", "the request no longer documents a body", _ONLY_CLIENTS,
+            "request-body-removed", "the request no longer documents a body", ONLY_CLIENTS,
             "request", "body", before=", ".join(sorted(om)),
         )  # fmt: skip
 
 
+def _body_media(e: Endpoint) -> set[str]:
+    """Media types of the items that send a body (a Content-Type on a GET is no body)."""
+    return {
+        op.request.content_type.lower()
+        for op in e.ops
+        if op.request.content_type and op.request.body_mode != "none"
+    }
+
+
 def _request_body(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
     os_, ns = _body_sources(old, policies[0]), _body_sources(new, policies[1])
-    ov, nv = _union(os_), _union(ns)
+    ov, nv = union(os_), union(ns)
     if ov is not None and nv is not None:
-        yield from _findings(compare(ov, nv), "request", "body", old=os_, new=ns)
+        yield from findings_parts(compare(ov, nv), "request", "body", old=os_, new=ns)
 
 
-def _body_sources(e: Endpoint, policy: EvidencePolicy) -> list[_Source]:
+def _body_sources(e: Endpoint, policy: EvidencePolicy) -> list[Source]:
     return [
-        _Source(op.item_path, (), view(op.request.schema, policy))
+        Source(op.item_path, (), view(op.request.schema, policy))
         for op in e.ops
         if op.request.schema is not None
     ]
@@ -303,14 +321,14 @@ def _query(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
         o, n = oq.get(name), nq.get(name)
         if n is None and o is not None:
             yield Part(
-                "query-parameter-removed", f"query parameter {name!r} removed", _ONLY_CLIENTS,
+                "query-parameter-removed", f"query parameter {name!r} removed", ONLY_CLIENTS,
                 "request", "query", path=name, items=tuple(dict.fromkeys(o.items)),
             )  # fmt: skip
         elif o is None and n is not None:
             how = "required" if n.required else "optional"
             yield Part(
                 "query-parameter-added", f"query parameter {name!r} added ({how})",
-                BOTH if n.required else _ONLY_SERVERS, "request", "query", path=name,
+                BOTH if n.required else ONLY_SERVERS, "request", "query", path=name,
                 items=tuple(dict.fromkeys(n.items)),
             )  # fmt: skip
         elif o is not None and n is not None:
@@ -319,9 +337,9 @@ def _query(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
                 # As for body keys: which examples send a parameter is coverage.
                 direction = NARROWED if n.required else WIDENED
                 f = Finding("required", direction, (), o.required, n.required)
-                yield from _findings([f], "request", "query", name=name)
+                yield from findings_parts([f], "request", "query", name=name)
             if o.view is not None and n.view is not None:
-                for part in _findings(compare(o.view, n.view), "request", "query", name=name):
+                for part in findings_parts(compare(o.view, n.view), "request", "query", name=name):
                     yield Part(**{**part.__dict__, "items": items})
 
 
@@ -331,7 +349,7 @@ def _path_parameters(old: Endpoint, new: Endpoint, policies: Policies) -> Iterat
     for i in sorted(set(ov) & set(nv)):
         (_, o), (name, n) = ov[i], nv[i]
         if o is not None and n is not None:
-            yield from _findings(compare(o, n), "request", "path", name=name)
+            yield from findings_parts(compare(o, n), "request", "path", name=name)
 
 
 def _positions(e: Endpoint, policy: EvidencePolicy) -> dict[int, tuple[str, dict[str, Any] | None]]:
@@ -347,87 +365,3 @@ def _positions(e: Endpoint, policy: EvidencePolicy) -> dict[int, tuple[str, dict
             have = out.get(i)
             out[i] = (name, join(have[1], v) if have else v)
     return out
-
-
-# -- the responses --------------------------------------------------------------------------
-
-
-def _statuses(e: Endpoint, policy: EvidencePolicy) -> dict[int | None, _Status]:
-    out: dict[int | None, _Status] = {}
-    for op in e.ops:
-        groups: dict[int, tuple[int | None, dict[str, Any] | None, list[str]]] = {}
-        for r in op.responses:
-            st = out.setdefault(r.status, _Status())
-            if r.content_type:
-                st.media.add(r.content_type.lower())
-            if r.schema is not None:
-                groups.setdefault(id(r.schema), (r.status, r.schema, []))[2].append(r.example)
-        for status, schema, examples in groups.values():
-            out[status].sources.append(_Source(op.item_path, tuple(examples), view(schema, policy)))
-        for err in op.errors:
-            if err.code and err.status in out:
-                out[err.status].codes.add(err.code)
-    return out
-
-
-def _responses(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
-    os_, ns = _statuses(old, policies[0]), _statuses(new, policies[1])
-    if not os_ and ns:
-        statuses = ", ".join(status_label(s) for s in ns)
-        yield Part(
-            "responses-documented", f"responses documented for the first time ({statuses}); "
-            "nothing was promised before", NOBODY, "response", "status", api=False,
-            examples=_examples(ns.values()),
-        )  # fmt: skip
-        return
-    if os_ and not ns:
-        yield Part(
-            "responses-removed", "no response is documented any more", _ONLY_CLIENTS,
-            "response", "status", examples=_examples(os_.values()),
-        )  # fmt: skip
-        return
-    for status in sorted(set(os_) | set(ns), key=lambda s: (s is None, s or 0)):
-        o, n = os_.get(status), ns.get(status)
-        label = status_label(status)
-        if n is None and o is not None:
-            yield Part(
-                "status-removed", f"status {label} no longer documented", _ONLY_CLIENTS,
-                "response", "status", status, examples=_examples([o]),
-                items=tuple(dict.fromkeys(s.item for s in o.sources)),
-            )  # fmt: skip
-        elif o is None and n is not None:
-            yield Part(
-                "status-added", f"status {label} newly documented", _ONLY_SERVERS,
-                "response", "status", status, examples=_examples([n]),
-                items=tuple(dict.fromkeys(s.item for s in n.sources)),
-            )  # fmt: skip
-        elif o is not None and n is not None:
-            if o.media and n.media:
-                yield from _media(o.media, n.media, "response", status)
-            ov, nv = _union(o.sources), _union(n.sources)
-            if ov is not None and nv is not None:
-                yield from _findings(
-                    compare(ov, nv), "response", "body", status=status, old=o.sources, new=n.sources
-                )
-            yield from _codes(o.codes, n.codes, status)
-
-
-def _examples(statuses: Iterable[_Status]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(x for st in statuses for s in st.sources for x in s.examples))
-
-
-def _codes(old: set[str], new: set[str], status: int | None) -> Iterator[Part]:
-    """Error codes of the catalog under a status both sides document: reported, compatible.
-
-    A code is a value shown by one saved example; an example added or dropped documents more
-    or less, it does not change what the server answers (as for a first example)."""
-    for code in sorted(old - new):
-        yield Part(
-            "error-removed", f"error {code} no longer shown by an example", NOBODY, "response",
-            "errors", status, path=code, before=code, api=False,
-        )  # fmt: skip
-    for code in sorted(new - old):
-        yield Part(
-            "error-added", f"error {code} newly shown by an example", NOBODY, "response",
-            "errors", status, path=code, after=code, api=False,
-        )  # fmt: skip
