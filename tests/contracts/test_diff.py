@@ -85,7 +85,7 @@ def test_diff_text_groups_by_operation_with_items_and_examples(tmp_path: Path) -
     assert lines[0] == "POST {{api-domain}}/crm/bulk/v2/write"
     assert lines[1].split() == [
         "breaking", "for", "both", "request", "body", "$.character_encoding:", "field",
-        "$.character_encoding", "added", "(string,", "required)",
+        "added", "(string,", "required)",
     ]  # fmt: skip
     assert "      items: Bulk Write / Create Bulk Write Job" in lines
     assert "      examples: SUCCESS RESPONSE" in lines
@@ -100,7 +100,7 @@ def test_diff_markdown_is_a_pull_request_comment(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0] == "### API contract changes"
     assert lines[2] == (
-        "2 breaking for clients, 1 breaking for servers, 0 compatible. "
+        "2 breaking (2 for clients, 1 for servers), 0 compatible. "
         "**2 change(s) fail this check** (`--fail-on clients`)."
     )
     assert "#### Breaking for clients and servers (1)" in lines

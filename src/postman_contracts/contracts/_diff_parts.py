@@ -129,6 +129,7 @@ def _kind(f: Finding) -> str:
 
 
 def _message(f: Finding, subject: str) -> str:
+    """A sentence without the location, which the report prints beside it."""
     if f.what == "property":
         if f.direction == ADDED:
             return f"{subject} added ({f.after}{', required' if f.required else ''})"
@@ -143,8 +144,8 @@ def _message(f: Finding, subject: str) -> str:
             else (f"{subject} is no longer required")
         )
     if f.direction == REFINED:
-        return f"{subject}: {f.before} became {f.after} (a number either way)"
-    return f"{f.what} of {subject}: {f.before} became {f.after}"
+        return f"type {f.before} became {f.after} (a number either way)"
+    return f"{f.what} {f.before} became {f.after}"
 
 
 def findings_parts(
@@ -160,12 +161,7 @@ def findings_parts(
     """Parts for body findings (``name`` empty) or a parameter's (``name`` its name)."""
     for f in findings:
         path = name or render_path(f.after if f.direction == RENAMED else f.path)
-        if f.direction == RENAMED and not name:
-            subject = path
-        elif name:
-            subject = f"{place} parameter {name!r}"
-        else:
-            subject = f"field {path}"
+        subject = "parameter" if name else "field"
         items, examples = _shown_by(f, old, new)
         yield Part(
             _kind(f),

@@ -116,7 +116,7 @@ def render_markdown(changes: Sequence[Change], fail_on: str) -> str:
     )
     out = [
         head
-        + f"{n['clients']} breaking for clients, {n['servers']} breaking for servers, "
+        + f"{n['breaking']} breaking ({n['clients']} for clients, {n['servers']} for servers), "
         + f"{n['compatible']} compatible. {verdict}\n"
     ]
     for title, breaks in _SECTIONS:
@@ -126,7 +126,7 @@ def render_markdown(changes: Sequence[Change], fail_on: str) -> str:
     compatible = [c for c in changes if not c.breaks]
     if compatible:
         body = "\n".join(
-            f"- {_cell(c.operation)}: {_plain(c.message)}"
+            f"- {_cell(c.operation)} {_plain(c.where)}: {_plain(c.message)}"
             + (f" ({_plain(_shown(c.items))})" if c.items and c.location.side != "item" else "")
             for c in compatible
         )
