@@ -47,7 +47,8 @@ def _summary(changes: Sequence[Change], fail_on: str) -> str:
     failing = sum(1 for c in changes if fails(c, fail_on)) if fail_on != "none" else 0
     verdict = f"fails on {fail_on}" if failing else f"passes --fail-on {fail_on}"
     return (
-        f"{n['changes']} changes, {n['breaking']} breaking ({n['clients']} for clients, "
+        f"{n['changes']} change{'s' if n['changes'] > 1 else ''}, {n['breaking']} breaking "
+        f"({n['clients']} for clients, "
         f"{n['servers']} for servers), {n['compatible']} compatible: {verdict}"
     )
 
