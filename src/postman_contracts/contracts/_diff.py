@@ -168,8 +168,9 @@ class Change:
 
 
 def diff_contracts(old: ContractSet, new: ContractSet) -> list[Change]:
-    """Every change from ``old`` to ``new``: collection-wide ones first, then per endpoint
-    in the old collection's order, then the endpoints added, in the new one's."""
+    """Every change from ``old`` to ``new``: collection-wide ones first, then per matched
+    endpoint in the old collection's order, then the endpoints removed, then those added
+    (in the new collection's order)."""
     old_eps, new_eps = endpoints(old), endpoints(new)
     same, moved, removed, added = match_endpoints(old_eps, new_eps)
     order = {id(e): i for i, e in enumerate(old_eps.values())}
@@ -227,7 +228,7 @@ def _moved(o: Endpoint, n: Endpoint) -> Change:
     return _change(
         n,
         "operation-moved",
-        f"{before} is now {after} (same items)",
+        f"{before} is now {after} (the same item)",
         BOTH,
         "operation",
         before=before,
