@@ -33,6 +33,10 @@ from postman_contracts.contracts import (
     write_contracts,
 )
 from postman_contracts.contracts._atomic import write_file_atomic
+from postman_contracts.contracts._diff_report import FAIL_ON, fails
+from postman_contracts.contracts._diff_report import render_json as render_diff_json
+from postman_contracts.contracts._diff_report import render_markdown as render_diff_markdown
+from postman_contracts.contracts._diff_report import render_text as render_diff_text
 from postman_contracts.contracts._files import file_errors
 
 __all__ = ["main"]
@@ -114,10 +118,25 @@ def _parser() -> _Parser:
         help="write nothing; exit 1 and show what differs if DIR is stale",
     )
 
-    diff = sub.add_parser("diff", help="classify changes between two contracts directories")
-    diff.add_argument("old", metavar="OLD")
-    diff.add_argument("new", metavar="NEW")
-    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff = sub.add_parser(
+        "diff",
+        help="what changed between two versions, and whom it breaks",
+        description="OLD and NEW are each a collection file or a contracts directory.",
+    )
+    diff.add_argument("old", metavar="OLD", help="a collection file or contracts directory")
+    diff.add_argument("new", metavar="NEW", help="a collection file or contracts directory")
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="markdown: a pull-request comment",
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="clients",
+        help="exit 1 when a change breaks existing clients (default), servers, either, or never",
+    )
 
     openapi = sub.add_parser("openapi", help="export a collection's contracts as OpenAPI 3.1")
     openapi.add_argument("collection", metavar="COLLECTION")
@@ -278,17 +297,15 @@ def _generate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
     changes = diff_contracts(open_contracts(args.old), open_contracts(args.new))
-    breaking = [c for c in changes if c.breaks]
     if args.format == "json":
-        doc = {"changes": [c.as_json() for c in changes], "breaking": len(breaking)}
+        doc = render_diff_json(changes, args.fail_on)
         out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "markdown":
+        out.write(render_diff_markdown(changes, args.fail_on))
     else:
-        for op_id in dict.fromkeys(c.operation for c in changes):
-            out.write(f"{op_id}\n")
-            for c in (c for c in changes if c.operation == op_id):
-                out.write(f"  {c.severity:<20} {c.kind:<18} {c.where}: {c.message}\n")
-        out.write(f"{len(changes)} changes, {len(breaking)} breaking\n")
-    return EXIT_FAILED if breaking else EXIT_OK
+        out.write(render_diff_text(changes, args.fail_on))
+    failed = args.fail_on != "none" and any(fails(c, args.fail_on) for c in changes)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _openapi(args: argparse.Namespace, out: TextIO) -> int:

@@ -225,6 +225,7 @@ class _Builder:
             body_mode=mode,
             schema=schema,
             auth=auth_contract(op.auth) if op.auth is not None else header_auth(op.request),
+            disabled_query=self.disabled_query(good),
         )
 
     def parameters(self, op: Operation, good: list[Request]) -> tuple[Parameter, ...]:
@@ -242,6 +243,21 @@ class _Builder:
         q_names = list(dict.fromkeys(q.key for r in good for q in r.url.enabled_query))
         out += self._params(q_names, query_samples, "query", required_all=False)
         return tuple(out)
+
+    def disabled_query(self, good: list[Request]) -> tuple[Parameter, ...]:
+        """Query parameters shown only disabled (documented as optional, never sent)."""
+        enabled = {q.key for r in good for q in r.url.enabled_query}
+        names = list(
+            dict.fromkeys(
+                q.key for r in good for q in r.url.query if q.disabled and q.key not in enabled
+            )
+        )
+        samples = [
+            {q.key: slot_of_text(q.value or "") for q in r.url.query if q.key in names}
+            for r in good
+        ]
+        found = self._params(names, [s for s in samples if s], "query", required_all=False)
+        return tuple(replace(p, required=False) for p in found)
 
     def _params(
         self,

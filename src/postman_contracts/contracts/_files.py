@@ -28,6 +28,7 @@ from postman_contracts.contracts._model import (
     ContractSet,
     ExampleExchange,
     OperationContract,
+    Parameter,
 )
 
 __all__ = ["check_tree", "dump_json", "merge_patch", "render", "write_contracts"]
@@ -209,7 +210,7 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
     examples_file = f"{op.id}/examples.json"
     files[examples_file] = dump_json([_exchange_json(x) for x in op.examples])
     auth = req.auth
-    return {
+    doc: dict[str, Any] = {
         "id": op.id,
         "name": op.name,
         "folder": list(op.folder),
@@ -226,16 +227,7 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
             "variable": auth.token_variable,
             **({"password_variable": auth.password_variable} if auth.password_variable else {}),
         },
-        "parameters": [
-            {
-                "name": p.name,
-                "in": p.location,
-                "required": p.required,
-                "schema": p.schema,
-                "example": p.example,
-            }
-            for p in req.parameters
-        ],
+        "parameters": [_parameter_json(p) for p in req.parameters],
         "headers": req.headers,
         "request": {
             "schema": request_file,
@@ -254,6 +246,19 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
         ],
         "errors": [_error_json(e) for e in op.errors],
         "examples": examples_file,
+    }
+    if req.disabled_query:  # written only when there are some: older trees stay byte-identical
+        doc["disabled_query"] = [_parameter_json(p) for p in req.disabled_query]
+    return doc
+
+
+def _parameter_json(p: Parameter) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "in": p.location,
+        "required": p.required,
+        "schema": p.schema,
+        "example": p.example,
     }
 
 

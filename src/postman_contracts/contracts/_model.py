@@ -84,6 +84,9 @@ class RequestContract:
         body_mode: Postman's body mode.
         schema: the JSON Schema of a JSON body, or ``None``.
         auth: how credentials are carried.
+        disabled_query: query parameters the collection shows disabled: Postman's way (and its
+            OpenAPI importer's) to document an optional parameter without sending it. Only the
+            diff reads them; checks and generators use ``parameters``.
     """
 
     method: str
@@ -95,6 +98,7 @@ class RequestContract:
     body_mode: str = "none"
     schema: dict[str, Any] | None = field(default=None, hash=False)
     auth: AuthContract = AuthContract("noauth")
+    disabled_query: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,10 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             a.get("variable", ""),
             a.get("password_variable", ""),
         ),
+        disabled_query=tuple(
+            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
+            for p in doc.get("disabled_query", ())
+        ),
     )
     responses = tuple(
         ResponseContract(
