@@ -81,10 +81,10 @@ def test_integer_to_number_is_compatible_a_real_widening_is_not(tmp_path: Path) 
     def priced(price: Any) -> dict[str, Any]:
         return collection(_get(body={"id": "T1", "price": price}))
 
+    # one example's 12 asserts a number (the evidence policy): nothing to report, and at
+    # most a compatible refinement where two examples had asserted an integer
     changes = diff(tmp_path, priced(12), priced(12.5))
-    assert [(c.kind, c.where, c.breaks, c.api) for c in changes] == [
-        ("number-refined", "response 200 body $.price", frozenset(), False)
-    ]
+    assert [c for c in changes if c.api or c.breaks] == []
     assert api(diff(tmp_path, priced(12), priced("12"))) == [
         ("type-changed", "response 200 body $.price", ["clients", "servers"])
     ]
