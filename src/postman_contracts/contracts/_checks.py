@@ -251,19 +251,20 @@ class Checker:
         response: HttpResponse,
         alternatives: tuple[tuple[ResponseContract, ErrorEntry | None], ...],
     ) -> list[Violation]:
-        """No violation when the response is any one of the alternatives; else the violations
-        of the closest one that has its status (or one saying which statuses were expected)."""
-        found: list[tuple[ResponseContract, list[Violation]]] = []
-        for expected, error in alternatives:
+        """No violation when the response is one of the alternatives of its status (an example
+        without a status, an OpenAPI ``default``, stands for the statuses no other documents);
+        else the violations of the closest one (or one saying which statuses were expected)."""
+        same = [a for a in alternatives if a[0].status == response.status] or [
+            a for a in alternatives if a[0].status is None
+        ]
+        found: list[list[Violation]] = []
+        for expected, error in same:
             violations = self._example(op, response, expected, error)
             if not violations:
                 return []
-            found.append((expected, violations))
-        same = [f for f in found if f[0].status == response.status] or [
-            f for f in found if f[0].status is None
-        ]
-        if same:
-            return min(same, key=lambda f: len(f[1]))[1]
+            found.append(violations)
+        if found:
+            return min(found, key=len)
         statuses = sorted({r.status for r, _ in alternatives if r.status is not None})
         return [
             Violation(
