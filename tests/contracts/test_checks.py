@@ -62,3 +62,28 @@ def test_a_json_labelled_body_that_does_not_parse_says_so() -> None:
     assert empty[0].details()[-1] == (
         "expected a JSON body (application/json), got an empty body (application/json)"
     )
+
+
+def test_a_status_less_example_does_not_excuse_a_wrong_body_under_a_documented_status() -> None:
+    """The importer's ``default`` response (no status) stands for the statuses no other example
+    documents: a 200 whose body breaks the documented 200 still fails the replay."""
+    from postman_contracts._cases import replay_expectation
+
+    req = request("GET", "/balance")
+    contracts = _contracts(
+        item(
+            "balance",
+            req,
+            example("OK", 200, {"status": True, "data": {}}, req),
+            example("Server error", None, None, req),
+        )
+    )
+    op = contracts.operation("balance")
+    expect, note = replay_expectation(op, "OK", {})
+    assert expect.kind == "any_example", note
+    broken = HttpResponse(200, JSON, b'{"status": true, "data": "oops"}')
+    assert Checker(contracts).check(op, broken, expect)
+    good = HttpResponse(200, JSON, b'{"status": true, "data": {"balance": 1}}')
+    assert Checker(contracts).check(op, good, expect) == []
+    other = HttpResponse(500, JSON, b"{}")  # what the status-less example documents
+    assert [v.check for v in Checker(contracts).check(op, other, expect)] == ["not_server_error"]
