@@ -106,10 +106,11 @@ def test_too_little_evidence_asserts_nothing(bodies: list[str], answer: Any) -> 
         (['{"at": "<dateTime>"}'], {"at": "12/05/2021"}),
         (['{"n": "<long>"}'], {"n": 1.5}),
         (['{"n": 1}', '{"n": 2}'], {"n": 1.5}),
+        (['{"name": "<string>"}'], {"name": None}),
     ],
     ids=[
         *("required", "null", "format", "digits", "enum", "long", "boolean", "date-time"),
-        *("long-fraction", "integers-fraction"),
+        *("long-fraction", "integers-fraction", "string-slot-null"),
     ],
 )
 def test_enough_evidence_is_asserted(bodies: list[str], answer: Any) -> None:

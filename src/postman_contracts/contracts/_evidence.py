@@ -15,7 +15,9 @@ The policy (:class:`EvidencePolicy`, written to ``index.json``), by default:
   fewer than ``min_seen`` examples also accepts ``null`` (a field shown once with a value
   may be nullable; two examples or more without a ``null`` are evidence that it is not),
   and any number where it showed an integer (``12`` documents a number as well as
-  ``12.5`` would; a ``<long>`` slot does document an integer).
+  ``12.5`` would). A ``<type>`` slot documents its type exactly: ``<long>`` an integer,
+  ``<string>`` a string that is not ``null`` (the importer writes ``<string,null>`` for a
+  nullable one).
 * **Required keys** need objects at the position in ``min_seen`` examples, each object
   with the key. The elements of one array are not independent evidence: a converter
   writes two copies of one generated element, a writer pastes one record several times.
@@ -103,6 +105,9 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
     seen = int(evidence.get("seen", 0))
     values = int(evidence.get("values", seen))
     slots = int(evidence.get("slots", 0))
+    # ``<string>`` documents a non-null string (the importer writes ``<string,null>`` for a
+    # nullable one), as ``<long>`` documents an integer: ``{{variables}}`` document nothing.
+    typed = slots - int(evidence.get("variables", 0)) > 0
     distinct = evidence.get("distinct")
     if "required" in out and seen < policy.min_seen:
         del out["required"]
@@ -117,13 +122,13 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
                 out["pattern"] = "^[0-9]+$"
         if "enum" in out and (weak or int(distinct) < 2 or values - slots < policy.enum_min_seen):
             del out["enum"]
-    if not root and seen < policy.min_seen and not slots and "type" in out:
+    if not root and seen < policy.min_seen and not typed and "type" in out:
         out["type"] = _integer_as_number(out["type"])
     if int(evidence.get("empty", 0)) >= values and "type" in out:
         del out["type"]  # only "": a string, or a value of no documented type
     elif out.get("type") in ("null", ["null"]):
         del out["type"]  # only null: the value was absent, its type is not shown
-    elif not root and seen < policy.min_seen and "type" in out:
+    elif not root and seen < policy.min_seen and not typed and "type" in out:
         out["type"] = _with_null(out["type"])
     return out
 
