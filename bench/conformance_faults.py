@@ -13,8 +13,8 @@ URL) that the spec gives something to break. All of a kind's sample is broken at
 
 - ours: the plugin's tests of the sampled operations (``pytest -p postman_contracts
   --contracts-select``, as ``verify`` runs them; ``verify`` cannot select), once per
-  converter variant. An operation is caught when one of its tests fails that passed against
-  the same proxy without faults.
+  converter variant, with the default checks and with ``--contracts-strict``. An operation
+  is caught when one of its tests fails that passed against the same proxy without faults.
 - schemathesis (``$BENCH_VENV_ST``, default ``../venv-st``; skipped when absent): ``st run``
   on the vendor's definition, ``--include-name`` per sampled operation, ``--checks all``.
   An operation is caught when a check fails on it (an ``ST`` code) that did not fail on it
@@ -108,7 +108,17 @@ class Tally:
     missed: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
-def measure(spec_name: str, k: int, peer: bool, tally: Tally, binary: Path) -> None:
+#: ``--checks``: which of our checking modes to measure (default checks, --contracts-strict).
+CHECKS = {"default": (False,), "strict": (True,), "both": (False, True)}
+
+
+def _tool(variant: str, strict: bool) -> str:
+    return f"ours{', strict' if strict else ''} ({variant})"
+
+
+def measure(
+    spec_name: str, k: int, peer: bool, tally: Tally, binary: Path, checks: str = "both"
+) -> None:
     """Break each kind's sample of ``spec_name`` and count what each tool catches."""
     spec = definition(spec_name)
     ids = {v: operation_ids(spec_name, v) for v in VARIANTS}
@@ -119,18 +129,23 @@ def measure(spec_name: str, k: int, peer: bool, tally: Tally, binary: Path) -> N
         fault_proxy(prism.url) as proxy,
     ):
         # Without faults first: what passes (ours) and which checks fail (schemathesis).
-        base = {v: plugin_outcomes(spec_name, v, proxy.url, union, ids[v]) for v in VARIANTS}
+        base = {
+            (v, strict): plugin_outcomes(spec_name, v, proxy.url, union, ids[v], strict=strict)
+            for v in VARIANTS
+            for strict in CHECKS[checks]
+        }
         base_st = st_outcomes(spec_path(spec_name), proxy.url, union) if peer else {}
         for kind, faults in plans.items():
             if not faults:
                 continue
             tally.planned[kind] += len(faults)
             for v in VARIANTS:
-                proxy.set_faults(faults)
-                now = plugin_outcomes(spec_name, v, proxy.url, faults, ids[v])
-                found = caught(faults, ids[v], base[v], now)
-                where = (spec_name, f"ours ({v})", kind)
-                _count(tally, where, proxy, {f: bool(t) for f, t in found.items()})
+                for strict in CHECKS[checks]:
+                    proxy.set_faults(faults)
+                    now = plugin_outcomes(spec_name, v, proxy.url, faults, ids[v], strict=strict)
+                    found = caught(faults, ids[v], base[(v, strict)], now)
+                    where = (spec_name, _tool(v, strict), kind)
+                    _count(tally, where, proxy, {f: bool(t) for f, t in found.items()})
             if peer:
                 proxy.set_faults(faults)
                 now_st = st_outcomes(spec_path(spec_name), proxy.url, faults)
@@ -168,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--peer", choices=("schemathesis", "none"), default="schemathesis")
     parser.add_argument("--missed", action="store_true", help="list the faults each tool missed")
+    parser.add_argument(
+        "--checks",
+        choices=sorted(CHECKS),
+        default="both",
+        help="our default checks, --contracts-strict, or both (default)",
+    )
     args = parser.parse_args(argv)
     binary = find_prism()
     if binary is None:
@@ -181,8 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     tally = Tally()
     start = time.perf_counter()
     for spec in args.spec or sorted(SPEC_FILES):
-        measure(spec, args.per_spec, peer, tally, binary)
-    tools = [f"ours ({v})" for v in VARIANTS] + (["schemathesis"] if peer else [])
+        measure(spec, args.per_spec, peer, tally, binary, args.checks)
+    tools = [_tool(v, strict) for strict in CHECKS[args.checks] for v in VARIANTS]
+    tools += ["schemathesis"] if peer else []
     rows = [["FAULT", "PLANNED", *(f"{t}: CAUGHT (HIT)" for t in tools)]]
     for kind in [*FAULTS, "all"]:
         kinds = FAULTS if kind == "all" else (kind,)

@@ -52,11 +52,20 @@ def sample(spec: Spec, kind: str, ids: list[dict[tuple[str, str], str]], k: int)
 
 
 def plugin_outcomes(
-    spec: str, variant: str, url: str, faults: list[Fault], ids: dict[tuple[str, str], str]
+    spec: str,
+    variant: str,
+    url: str,
+    faults: list[Fault],
+    ids: dict[tuple[str, str], str],
+    *,
+    strict: bool = False,
 ) -> dict[str, dict[str, str]]:
-    """Operation id -> {test id: outcome}: the plugin's tests of the operations of ``faults``."""
+    """Operation id -> {test id: outcome}: the plugin's tests of the operations of ``faults``
+    (with ``--contracts-strict`` when ``strict``)."""
     op_ids = sorted({ids[(f.method, shape(f.path))] for f in faults})
-    outcome = run_plugin(collection_path(spec, variant), url, select=",".join(op_ids), seed=SEED)
+    outcome = run_plugin(
+        collection_path(spec, variant), url, select=",".join(op_ids), seed=SEED, strict=strict
+    )
     if not outcome.outcomes:
         raise RuntimeError(f"plugin run produced no report:\n{outcome.output[-3000:]}")
     per_op: dict[str, dict[str, str]] = defaultdict(dict)

@@ -140,6 +140,7 @@ def run_plugin(
     max_examples: int = MAX_EXAMPLES,
     seed: int = SEED,
     timeout: float = 600,
+    strict: bool = False,
 ) -> Outcome:
     """The plugin's tests of the operations ``select`` (globs) keeps, as ``verify`` runs them.
 
@@ -157,6 +158,7 @@ def run_plugin(
             argv += ["--contracts-var", pair]
         argv += ["--contracts-max-examples", str(max_examples), "--contracts-seed", str(seed)]
         argv += ["--contracts-select", select, "--junitxml", str(xml)]
+        argv += ["--contracts-strict"] if strict else []
         proc = subprocess.run(
             argv, capture_output=True, text=True, timeout=timeout, cwd=tmp, env=_env()
         )
