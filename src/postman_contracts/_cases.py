@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 from postman_contracts._http import credential_headers
 from postman_contracts.collection._placeholders import fill_slots
@@ -42,6 +43,10 @@ __all__ = [
     "replay_request",
     "same_request",
 ]
+
+
+#: What a path segment may hold unencoded (RFC 3986 ``pchar``, without ``%``).
+_PCHAR = "!$&'()*+,;=:@-._~"
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,10 @@ def example_request(
     for p in op.request.parameters:
         if p.location == "path":
             value = variables.get(p.name) or p.example or _schema_example(p.schema)
-            path = re.sub(rf"(?<=/):{re.escape(p.name)}(?=/|$)", value, path)
+            # One path variable is one segment: a "/" in its value is data, sent as %2F (and
+            # quote() leaves no backslash for re.sub to read as a group reference).
+            segment = quote(value, safe=_PCHAR)
+            path = re.sub(rf"(?<=/):{re.escape(p.name)}(?=/|$)", segment, path)
     return RequestSpec(
         method=x.method,
         path=path,

@@ -409,3 +409,59 @@ def test_a_value_saved_differently_by_chance_is_not_demanded_of_the_server(
             "server state*"
         ]
     )
+
+
+def test_a_path_variable_holding_a_slash_stays_one_segment(pytester: pytest.Pytester) -> None:
+    """Postman's importer may fill ``:id`` with ``application/json``: replayed, it is one
+    segment (``application%2Fjson``), not two, or the route is never found."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.plugin.builders import SCHEMA_V21
+
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)  # as sent, not decoded
+            found = self.path == "/things/application%2Fjson"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}' if found else b'{"error": "no route"}')
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    url = {
+        "raw": "{{baseUrl}}/things/:id",
+        "host": ["{{baseUrl}}"],
+        "path": ["things", ":id"],
+        "variable": [{"key": "id", "value": "application/json"}],
+    }
+    ok = {
+        "name": "OK",
+        "code": 200,
+        "header": [{"key": "Content-Type", "value": "application/json"}],
+        "body": '{"ok": true}',
+        "originalRequest": {"method": "GET", "url": url},
+    }
+    doc = {
+        "info": {"name": "api", "schema": SCHEMA_V21},
+        "item": [{"name": "thing", "request": {"method": "GET", "url": url}, "response": [ok]}],
+    }
+    (pytester.path / "api.postman_collection.json").write_text(json.dumps(doc))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        result = pytester.runpytest(
+            "-p", "no:cacheprovider", "--contracts", "api.postman_collection.json",
+            "--contracts-base-url", base, "--contracts-checks", "examples",
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    result.assert_outcomes(passed=1)
+    assert seen == ["/things/application%2Fjson"]
