@@ -12,13 +12,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from postman_contracts.cli import main
 from postman_contracts.contracts import ContractSet, open_contracts
 from postman_contracts.generators import documented_invalid_requests
-from tests.paths import BUNDLED, CORPUS_FILES
+from tests.paths import BUNDLED, CONVERSIONS, CORPUS_FILES
 from tests.plugin.conftest import WsgiApp
 from tests.servers.broken import GALLERY
 
@@ -109,7 +110,30 @@ def test_verify_of_a_missing_collection_is_bad_input() -> None:
     assert "Traceback" not in out + err
 
 
-@pytest.mark.parametrize("collection", CORPUS_FILES, ids=lambda p: p.name.split(".")[0])
+#: Conversions whose mock still disagrees with its own checks, by name, with the reason.
+_MOCK_KNOWN = {
+    "meilisearch-default": "the mock answers an undocumented invalid request with its own 400 "
+    "in the envelope shared by all errors, which lacks keys this operation's documented 400 shows",
+    "meilisearch-example": "as meilisearch-default",
+    "paystack-example": "a path variable documented as 'application/json' is sent as one segment "
+    "(%2F), and the mock's WSGI server routes on the decoded path",
+}
+
+
+def _conversion(path: Path) -> Any:
+    name = f"{path.parent.name}-{path.name.split('.')[1]}"
+    reason = _MOCK_KNOWN.get(name)
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(path, id=name, marks=marks)
+
+
+@pytest.mark.parametrize(
+    "collection",
+    [
+        *(pytest.param(p, id=p.name.split(".")[0]) for p in CORPUS_FILES),
+        *(_conversion(p) for p in CONVERSIONS),
+    ],
+)
 def test_verify_finds_no_fault_in_the_mock_of_a_real_collection(collection: Path) -> None:
     code, out, err = _verify(str(collection))
     assert (code, err) == (0, ""), out
