@@ -15,9 +15,9 @@ The policy (:class:`EvidencePolicy`, written to ``index.json``), by default:
   fewer than ``min_seen`` examples also accepts ``null`` (a field shown once with a value
   may be nullable; two examples or more without a ``null`` are evidence that it is not),
   and any number where it showed an integer (``12`` documents a number as well as
-  ``12.5`` would). A ``<type>`` slot documents its type exactly: ``<long>`` an integer,
-  ``<string>`` a string that is not ``null`` (the importer writes ``<string,null>`` for a
-  nullable one).
+  ``12.5`` would). A ``<type>`` slot documents its type: ``<long>`` an integer; but not
+  that it is never ``null``, as the importer writes ``<integer>`` for an OpenAPI 3.0
+  ``nullable: true`` integer too (``<integer,null>`` only for 3.1).
 * **Required keys** need objects at the position in ``min_seen`` examples, each object
   with the key. The elements of one array are not independent evidence: a converter
   writes two copies of one generated element, a writer pastes one record several times.
@@ -105,8 +105,8 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
     seen = int(evidence.get("seen", 0))
     values = int(evidence.get("values", seen))
     slots = int(evidence.get("slots", 0))
-    # ``<string>`` documents a non-null string (the importer writes ``<string,null>`` for a
-    # nullable one), as ``<long>`` documents an integer: ``{{variables}}`` document nothing.
+    # ``<long>`` documents an integer (``{{variables}}`` document nothing). Not non-null:
+    # the importer writes ``<integer>`` for an OpenAPI 3.0 ``nullable: true`` integer too.
     typed = slots - int(evidence.get("variables", 0)) > 0
     distinct = evidence.get("distinct")
     if "required" in out and seen < policy.min_seen:
@@ -128,7 +128,7 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
         del out["type"]  # only "": a string, or a value of no documented type
     elif out.get("type") in ("null", ["null"]):
         del out["type"]  # only null: the value was absent, its type is not shown
-    elif not root and seen < policy.min_seen and not typed and "type" in out:
+    elif not root and seen < policy.min_seen and "type" in out:
         out["type"] = _with_null(out["type"])
     return out
 
