@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import unquote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from postman_contracts.collection import Redactor
@@ -148,7 +149,12 @@ class MockApp:
         if environ.get("CONTENT_TYPE"):
             headers.append(("Content-Type", environ["CONTENT_TYPE"]))
         query = environ.get("QUERY_STRING", "")
-        path = environ.get("PATH_INFO", "/") or "/"
+        raw = environ.get("RAW_URI", "")
+        if raw.startswith("/"):  # split as sent, then decoded, a "/" in a segment kept as %2F
+            segments = raw.split("?", 1)[0].split("/")
+            path = "/".join(unquote(part).replace("/", "%2F") for part in segments)
+        else:
+            path = environ.get("PATH_INFO", "/") or "/"
         # Routing ignores the host, and a malformed Host header or request target ("[") must
         # not make the URL unparseable: a fixed host, and a path that starts with "/".
         path = path if path.startswith("/") else "/" + path
@@ -362,6 +368,9 @@ class _QuietHandler(WSGIRequestHandler):
         environ: dict[str, Any] = super().get_environ()
         if self.headers.get("Content-Type") is None:
             environ.pop("CONTENT_TYPE", None)
+        # The request target as sent (gunicorn's name for it): PATH_INFO is percent-decoded,
+        # and a "/" sent as %2F inside one path variable would route as two segments.
+        environ["RAW_URI"] = self.path
         return environ
 
     def get_stderr(self) -> Any:

@@ -115,8 +115,6 @@ _MOCK_KNOWN = {
     "meilisearch-default": "the mock answers an undocumented invalid request with its own 400 "
     "in the envelope shared by all errors, which lacks keys this operation's documented 400 shows",
     "meilisearch-example": "as meilisearch-default",
-    "paystack-example": "a path variable documented as 'application/json' is sent as one segment "
-    "(%2F), and the mock's WSGI server routes on the decoded path",
 }
 
 
