@@ -700,6 +700,7 @@ class SchemaBuilder:
                         child.types == _STR
                         and child.handler is _second
                         and not child.objects
+                        and not child.empties
                         and not evidence
                     ):
                         # The most common position of all: one string, nothing else.
