@@ -26,8 +26,13 @@ from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange
 from postman_contracts.contracts._catalog import pointer_to_path
 from postman_contracts.contracts._checks import Expectation
 from postman_contracts.contracts._exchange import RequestSpec
+from postman_contracts.contracts._text import FILE_VALUE
 from postman_contracts.generators._mutations import wrong_method
-from postman_contracts.generators._requests import documented_error, documented_method
+from postman_contracts.generators._requests import (
+    documented_error,
+    documented_method,
+    form_encoding,
+)
 
 __all__ = [
     "Case",
@@ -94,8 +99,11 @@ def example_request(
         and not any(k.lower() == "content-type" for k, _ in headers)
     ):
         headers.append(("Content-Type", op.request.content_type or "application/json"))
+    form = form_encoding(op) if isinstance(x.body, dict) and not x.body_is_json else ""
     raw = (
-        None if x.body_is_json or x.body is None else str(_fill(x.body, variables)).encode("utf-8")
+        None
+        if x.body_is_json or x.body is None or form
+        else str(_fill(x.body, variables)).encode("utf-8")
     )
     path = _fill(x.path, variables)
     for p in op.request.parameters:
@@ -111,10 +119,19 @@ def example_request(
             if not (auth.location == "query" and k == auth.name)
         ),
         headers=tuple(headers),
-        body=_fill(x.body, variables, json=True) if x.body_is_json else None,
+        body=_fill(x.body, variables, json=True)
+        if x.body_is_json
+        else (_form_values(x.body, variables) if form else None),
         raw_body=raw,
         credentials=credentials,
+        form=form,
     )
+
+
+def _form_values(fields: dict[str, Any], variables: Mapping[str, str]) -> dict[str, Any]:
+    """A saved form's fields with their slots filled; a file part as a few bytes (the
+    collection names a file on its author's disk, never its content)."""
+    return {k: b"file" if v == FILE_VALUE else _fill(v, variables) for k, v in fields.items()}
 
 
 def replay_request(

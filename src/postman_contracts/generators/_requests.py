@@ -29,7 +29,9 @@ from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContra
 from postman_contracts.contracts._catalog import generic_pointer
 from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._requests import unsafe_url
+from postman_contracts.contracts._media import media_kind
+from postman_contracts.contracts._requests import is_form, unsafe_url
+from postman_contracts.contracts._text import as_text
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._mutations import Mutation, mutation_sites, wrong_method
 
@@ -256,9 +258,29 @@ def _request(
         elif p.required or draw(st.booleans()):
             query.append((p.name, _param_text(draw(from_schema(schema)))))
     headers = tuple(req.headers.items())
-    return RequestSpec(
-        req.method, path, tuple(query), headers, draw(body) if body is not None else None
-    )
+    payload = draw(body) if body is not None else None
+    return RequestSpec(req.method, path, tuple(query), headers, *_form_body(op, payload))
+
+
+def _form_body(op: OperationContract, body: Any) -> tuple[Any, None, bool, str]:
+    """``body`` (with ``RequestSpec``'s next fields) as a form when ``op`` takes one: a file
+    field's value as bytes (sent as a file part)."""
+    form = form_encoding(op)
+    if not form or not isinstance(body, dict):
+        return body, None, True, form
+    props = (op.request.schema or {}).get("properties") or {}
+    files = {k for k, s in props.items() if isinstance(s, dict) and s.get("format") == "binary"}
+    out = {
+        k: (as_text(v).encode("utf-8") if k in files and form == "multipart" else v)
+        for k, v in body.items()
+    }
+    return out, None, True, form
+
+
+def form_encoding(op: OperationContract) -> str:
+    """``urlencoded`` or ``multipart`` when ``op``'s body is a form, else ``""``."""
+    kind = media_kind(op.request.content_type)
+    return {"form": "urlencoded", "multipart": "multipart"}.get(kind, "") if is_form(op) else ""
 
 
 def requests(
@@ -427,5 +449,6 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
         elif p.required:
             query.append((p.name, value))
     return RequestSpec(
-        op.request.method, path, tuple(query), tuple(op.request.headers.items()), body
-    )
+        op.request.method, path, tuple(query), tuple(op.request.headers.items()),
+        *_form_body(op, body),
+    )  # fmt: skip
