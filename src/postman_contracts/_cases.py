@@ -99,7 +99,9 @@ def example_request(
         and not any(k.lower() == "content-type" for k, _ in headers)
     ):
         headers.append(("Content-Type", op.request.content_type or "application/json"))
-    form = form_encoding(op) if isinstance(x.body, dict) and not x.body_is_json else ""
+    # A saved form (fields as text) is sent as the operation's form, else as urlencoded.
+    saved_form = isinstance(x.body, dict) and not x.body_is_json
+    form = (form_encoding(op) or "urlencoded") if saved_form else ""
     raw = (
         None
         if x.body_is_json or x.body is None or form
@@ -350,9 +352,18 @@ def cases_for(
                     "credentials this tool can withhold (they are in the body or not shown)"
                 )
             out.append(Case("example", op, f"{op.id}::{r.example}", r.example, skip))
-    if "fuzz" in checks and op.request.schema is not None:
+    # Fuzzed: a body (JSON or form), or query parameters to draw (and, for invalid requests,
+    # a required one to leave out).
+    auth = op.request.auth
+    query = [
+        p
+        for p in op.request.parameters
+        if p.location == "query" and not (auth.location == "query" and p.name == auth.name)
+    ]
+    if "fuzz" in checks and (op.request.schema is not None or query):
         out.append(Case("fuzz_valid", op, op.id))
-    if "invalid" in checks and op.request.schema is not None:
+    required = any(p.required for p in (*query, *op.request.header_params))
+    if "invalid" in checks and (op.request.schema is not None or required):
         out.append(Case("fuzz_invalid", op, op.id))
     if "method" in checks:
         out.append(Case("method", op, op.id))

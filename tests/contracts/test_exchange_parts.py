@@ -153,7 +153,7 @@ def test_a_file_part_is_binary_and_a_flattened_object_untyped() -> None:
     req = contracts.operations[0].request
     assert req.content_type == "multipart/form-data"
     props = req.schema["properties"] if req.schema else {}
-    assert props["upload"]["type"] == "string" and props["upload"]["format"] == "binary"
+    assert props["upload"]["contentMediaType"] == "application/octet-stream"
     assert "type" not in props["meta"]
     assert props["n"]["type"] == "integer"
 
@@ -284,3 +284,217 @@ def test_two_collections_differing_in_one_query_parameter_differ_only_there() ->
     diff = _differences(a, b)
     assert set(diff) == {"index.json", "things/examples.json"}
     assert diff["index.json"] == ["$.operations[0].parameters"]
+
+
+# -- response media types --------------------------------------------------------------------
+
+
+def _media_api(content_type: str | None, body: Any = None) -> ContractSet:
+    req = plain_request("GET", "/things")
+    shown = response("OK", 200, {"id": 1} if body is None else body, req, content_type=content_type)
+    return _contracts(collection(("things", req, [shown])))
+
+
+def _replay_violations(
+    contracts: ContractSet, response_: Any, *, strict: bool = False
+) -> list[str]:
+    from postman_contracts.contracts._checks import Expectation
+
+    op = contracts.operations[0]
+    checker = Checker(contracts, strict=strict)
+    expect = Expectation("example", op.response("OK"))
+    found = checker.check(op, response_, expect)
+    found += checker.check(op, response_, Expectation("documented"))
+    return sorted({v.title for v in found})
+
+
+def _answer(content_type: str | None, body: bytes) -> Any:
+    from postman_contracts.contracts._exchange import HttpResponse
+
+    headers = (("Content-Type", content_type),) if content_type else ()
+    return HttpResponse(200, headers, body)
+
+
+def test_an_html_answer_where_json_is_documented_fails_with_a_clear_title() -> None:
+    contracts = _media_api("application/json")
+    ok = _answer("application/json; charset=UTF-8", b'{"id": 2}')
+    assert _replay_violations(contracts, ok) == []
+    html = _answer("text/html", b"<html>oops</html>")
+    assert _replay_violations(contracts, html) == [
+        "The response is text/html, not the documented application/json"
+    ]
+
+
+def test_another_json_media_type_fails_only_when_strict() -> None:
+    contracts = _media_api("application/json")
+    problem = _answer("application/problem+json", b'{"id": 2}')
+    assert _replay_violations(contracts, problem) == []
+    assert _replay_violations(contracts, problem, strict=True) == [
+        "The response is application/problem+json, not the documented application/json"
+    ]
+
+
+def test_no_documented_or_no_sent_media_type_is_not_checked() -> None:
+    assert _replay_violations(_media_api(None), _answer("text/html", b'{"id": 2}')) == []
+    assert _replay_violations(_media_api("application/json"), _answer(None, b'{"id": 2}')) == []
+
+
+def test_xml_bodies_are_well_formed_with_the_documented_root() -> None:
+    contracts = _media_api("application/xml", '<?xml version="1.0"?><order id="1"/>')
+    assert _replay_violations(contracts, _answer("application/xml", b"<order id='2'/>")) == []
+    assert _replay_violations(contracts, _answer("application/xml", b"<order>")) == [
+        "The response body is not well-formed XML"
+    ]
+    assert _replay_violations(contracts, _answer("text/xml", b"<order/>")) == [
+        "The response is text/xml, not the documented application/xml"
+    ]
+    assert _replay_violations(contracts, _answer("application/xml", b"<error/>")) == [
+        "The XML root element is error, not the documented order"
+    ]
+
+
+def test_two_collections_differing_in_one_response_media_type_differ_only_there() -> None:
+    a = _media_api("application/json")
+    b = _media_api("application/vnd.api+json")
+    diff = _differences(a, b)
+    assert diff == {
+        "index.json": ["$.operations[0].responses[0].content_type"],
+        "things/examples.json": ["$[0].response.headers[0][1]"],
+    }
+
+
+# -- request headers -------------------------------------------------------------------------
+
+
+def _header_api(headers: list[Any], *, examples: int = 2, auth: bool = False) -> ContractSet:
+    req = plain_request("GET", "/things", headers=headers)
+    if auth:
+        req["auth"] = {"type": "apikey", "apikey": [{"key": "key", "value": "X-Key"}]}
+    shown = [response(f"OK {i}", 200, {"id": i}, req) for i in range(examples)]
+    return _contracts(collection(("things", req, shown)))
+
+
+def test_documented_headers_keep_credentials_and_transport_apart() -> None:
+    contracts = _header_api(
+        [
+            ("X-Tenant", "{{tenant}}"),
+            ("X-Trace", "abc", True),
+            ("Accept", "application/json"),
+            ("Authorization", "Bearer {{token}}"),
+            ("X-Key", "{{key}}"),
+            ("Postman-Token", "123"),
+            ("Content-Length", "0"),
+        ],
+        auth=True,
+    )
+    params = {p.name: p.required for p in contracts.operations[0].request.header_params}
+    assert params == {"X-Tenant": True, "X-Trace": False, "Accept": False}
+
+
+def test_a_described_header_without_the_required_mark_is_optional() -> None:
+    described = {"key": "X-Retry-Key", "value": "<uuid>", "description": "Retry key."}
+    marked = {"key": "X-App", "value": "1", "description": "(Required) The app."}
+    req = plain_request("GET", "/things")
+    req["header"] = [described, marked]
+    doc = collection(("things", req, [response("OK", 200, {}, req), response("OK2", 200, {}, req)]))
+    params = {p.name: p.required for p in _contracts(doc).operations[0].request.header_params}
+    assert params == {"X-Retry-Key": False, "X-App": True}
+
+
+def test_a_missing_required_header_is_a_problem_of_the_request() -> None:
+    contracts = _header_api([("X-Tenant", "{{tenant}}"), ("Accept", "application/json")])
+
+    def get(*headers: tuple[str, str]) -> list[str]:
+        return _judge(contracts, HttpRequest("GET", "http://api.example.test/things", headers))
+
+    assert get(("x-tenant", "t1")) == []
+    assert get(("Accept", "application/json")) == [
+        "missing_required: missing required header 'X-Tenant'"
+    ]
+    # Shown in one example only: not evidence enough by default (as a required key).
+    once = _header_api([("X-Tenant", "{{tenant}}")], examples=0)
+    assert _judge(once, HttpRequest("GET", "http://api.example.test/things")) == []
+
+
+def test_two_collections_differing_in_one_header_differ_only_there() -> None:
+    a = _header_api([("X-Tenant", "t1")])
+    b = _header_api([("X-Tenant", "t1"), ("X-Region", "eu")])
+    diff = _differences(a, b)
+    assert set(diff) == {"index.json", "things/examples.json"}
+    assert diff["index.json"] == ["$.operations[0].request_headers"]
+
+
+# -- the OpenAPI export ----------------------------------------------------------------------
+
+
+def test_the_openapi_export_carries_forms_query_and_headers() -> None:
+    from postman_contracts.contracts import to_openapi
+
+    req = form_request(
+        [("amount", "<integer>")],
+        query=[("limit", "<integer>"), ("q", "x", True)],
+        headers=[("X-Tenant", "t1")],
+    )
+    shown = [response("OK", 200, {"id": 1}, req), response("OK2", 200, {"id": 2}, req)]
+    doc = to_openapi(_contracts(collection(("things", req, shown))))
+    op = doc["paths"]["/things"]["post"]
+    params = {(p["in"], p["name"]): p["required"] for p in op["parameters"]}
+    assert params == {("query", "limit"): True, ("query", "q"): False, ("header", "X-Tenant"): True}
+    content = op["requestBody"]["content"]
+    assert list(content) == [URLENCODED]
+    assert content[URLENCODED]["schema"]["properties"]["amount"]["type"] == "integer"
+
+
+# -- the diff --------------------------------------------------------------------------------
+
+
+def test_the_diff_reports_a_form_field_and_a_typed_query_parameter() -> None:
+    from postman_contracts.contracts import diff_contracts
+
+    a = _form_api([("amount", "<integer>"), ("currency", "USD")])
+    b = _form_api([("amount", "<integer>")])
+    (change,) = [c for c in diff_contracts(a, b) if c.api]
+    assert (change.kind, change.location.place, change.location.path) == (
+        "property-removed",
+        "body",
+        "$.currency",
+    )
+    old = _query_api([("limit", "<integer>")])
+    new = _query_api([("limit", "<boolean>")])
+    (change,) = [c for c in diff_contracts(old, new) if c.api]
+    assert (change.location.place, change.location.path) == ("query", "limit")
+    assert "integer" in str(change.before) and "boolean" in str(change.after)
+
+
+# -- raw XML request bodies ------------------------------------------------------------------
+
+
+def test_an_xml_request_body_is_well_formed_with_the_documented_root() -> None:
+    req = plain_request("POST", "/soap", headers=[("Content-Type", "text/xml; charset=utf-8")])
+    envelope = (
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>'
+    )
+    req["body"] = {"mode": "raw", "raw": envelope, "options": {"raw": {"language": "xml"}}}
+    contracts = _contracts(
+        collection(("soap", req, [response("OK", 200, "<ok/>", req, content_type="text/xml")]))
+    )
+
+    def post(body: str, content_type: str = "text/xml") -> list[str]:
+        request = HttpRequest(
+            "POST", "http://api.example.test/soap", (("Content-Type", content_type),), body.encode()
+        )
+        return _judge(contracts, request)
+
+    other_prefix = (
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+        "<soap:Body><x/></soap:Body></soap:Envelope>"
+    )
+    assert post(other_prefix) == []
+    assert post("<s:Envelope") == ["malformed: body is not well-formed XML"]
+    assert post("<Envelope/>") == [
+        "malformed: XML root element Envelope is not the documented "
+        "{http://schemas.xmlsoap.org/soap/envelope/}Envelope"
+    ]
+    assert post(envelope, "application/json") == [
+        "malformed: Content-Type 'application/json' is not the documented text/xml"
+    ]

@@ -46,7 +46,12 @@ from postman_contracts.contracts._model import (
     RequestContract,
     ResponseContract,
 )
-from postman_contracts.contracts._text import FILE_VALUE, mark_text_types, text_sample
+from postman_contracts.contracts._text import (
+    FILE_SCHEMA,
+    FILE_VALUE,
+    mark_text_types,
+    text_sample,
+)
 
 __all__ = ["build_contracts", "redact_json", "stream_contracts"]
 
@@ -141,6 +146,22 @@ def auth_contract(auth: Auth | None) -> AuthContract:
 
 
 _KEY_HEADERS = ("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token")
+#: Request headers that describe the transport or the body, not the API's contract.
+_NOT_DOCUMENTED = ("content-type", "content-length", "host", "connection", "postman-token")
+#: Headers that choose a representation, describe the client or carry state: documented when
+#: shown, never required (a client that leaves them out is answered all the same).
+_NEVER_REQUIRED = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "accept-charset",
+        "user-agent",
+        "cache-control",
+        "cookie",
+        "pragma",
+    }
+)
 
 
 def header_auth(request: Request) -> AuthContract:
@@ -276,6 +297,7 @@ class _Builder:
         if form and media_kind(content_type) not in ("form", "multipart"):
             content_type = _FORM_TYPES.get(mode, URLENCODED)  # what Postman sends a form as
         headers = {"Content-Type": content_type.split(";")[0].strip()} if content_type else {}
+        auth = auth_contract(op.auth) if op.auth is not None else header_auth(op.request)
         return RequestContract(
             method=op.method,
             host=op.request.url.host_text,
@@ -285,8 +307,9 @@ class _Builder:
             content_type=headers.get("Content-Type"),
             body_mode=mode,
             schema=schema,
-            auth=auth_contract(op.auth) if op.auth is not None else header_auth(op.request),
+            auth=auth,
             disabled_query=self.disabled_query(good),
+            header_params=self.header_params(good, auth),
         )
 
     def form_schema(self, good: list[Request]) -> tuple[dict[str, Any] | None, list[Any]]:
@@ -311,7 +334,7 @@ class _Builder:
         for name in _file_fields(good):
             if name in props:
                 evidence = props[name].get("x-evidence")
-                props[name] = {"type": "string", "format": "binary"}
+                props[name] = dict(FILE_SCHEMA)
                 if evidence is not None:
                     props[name]["x-evidence"] = evidence
         mark_text_types(schema, samples)
@@ -332,6 +355,50 @@ class _Builder:
         q_names = list(dict.fromkeys(q.key for r in good for q in r.url.enabled_query if q.key))
         out += self._params(q_names, query_samples, "query", required_all=False)
         return tuple(out)
+
+    def header_params(self, good: list[Request], auth: AuthContract) -> tuple[Parameter, ...]:
+        """The documented request headers, credentials and transport headers apart.
+
+        Required: enabled in every request, not one of :data:`_NEVER_REQUIRED`, and not
+        described as optional: Postman's OpenAPI importer enables optional parameters too and
+        marks the required ones ``(Required)`` in their description, so a described header
+        without that mark is documented as optional.
+        """
+        skip = set(_NOT_DOCUMENTED) | {"authorization", "proxy-authorization", *_KEY_HEADERS}
+        if auth.location == "header" and auth.name:
+            skip.add(auth.name.lower())
+        spelling: dict[str, str] = {}
+        optional: set[str] = set()
+        for r in good:
+            for h in r.headers:
+                name = h.key.strip().lower()
+                if name and name not in skip:
+                    spelling.setdefault(name, h.key.strip())
+                    about = h.description.strip()
+                    if about and not about.startswith("(Required)"):
+                        optional.add(name)
+        if not spelling:
+            return ()
+        samples = [
+            _text_object(
+                (spelling[h.key.strip().lower()], h.value)
+                for h in r.enabled_headers
+                if h.key.strip().lower() in spelling
+            )
+            for r in good
+        ]
+        found = self._params(list(spelling.values()), samples, "header", required_all=False)
+        texts = {h.key.strip().lower(): h.value for r in good for h in reversed(r.enabled_headers)}
+        return tuple(
+            replace(
+                p,
+                required=p.required
+                and p.name.lower() not in _NEVER_REQUIRED
+                and p.name.lower() not in optional,
+                example=self.redact(texts[p.name.lower()]) if p.name.lower() in texts else None,
+            )
+            for p in found
+        )
 
     def disabled_query(self, good: list[Request]) -> tuple[Parameter, ...]:
         """Query parameters shown only disabled (documented as optional, never sent)."""

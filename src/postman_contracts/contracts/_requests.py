@@ -33,9 +33,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
 from postman_contracts.contracts._checks import Checker, json_path
+from postman_contracts.contracts._evidence import EVIDENCE_KEY
 from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._media import media_kind, parse_media_type, same_media_type
-from postman_contracts.contracts._model import ContractSet, OperationContract
+from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
+from postman_contracts.contracts._representation import xml_root
 from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
 
 __all__ = [
@@ -460,6 +462,48 @@ def _content_type_issue(op: OperationContract, request: HttpRequest) -> Issue | 
     return None
 
 
+def required_header(checker: Checker, p: Parameter) -> bool:
+    """Whether a documented header is required as checked: required, and (unless strict)
+    shown in ``min_seen`` examples, as a required key is (see the evidence policy)."""
+    if not p.required:
+        return False
+    evidence = p.schema.get(EVIDENCE_KEY) if isinstance(p.schema, dict) else None
+    if checker.strict or not isinstance(evidence, dict):
+        return True
+    return int(evidence.get("seen", 0)) >= checker.contracts.evidence.min_seen
+
+
+def _header_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:
+    """Required documented headers present. Values are not judged: a header's documented
+    value is most often one client's (a request id, a tenant), not a rule."""
+    return [
+        Issue("missing_required", "", f"missing required header {p.name!r}")
+        for p in op.request.header_params
+        if required_header(checker, p) and not (request.header(p.name) or "").strip()
+    ]
+
+
+def _xml_issue(op: OperationContract, request: HttpRequest) -> Issue | None:
+    """An XML body documented: well-formed, with a root element one of the examples shows
+    (namespace included; not judged where no example's body is well-formed XML)."""
+    if media_kind(op.request.content_type) != "xml" or not request.body.strip():
+        return None
+    if media_kind(request.header("Content-Type")) != "xml":
+        return None  # the Content-Type check names it
+    root = xml_root(request.body)
+    if root is None:
+        return Issue("malformed", "", "body is not well-formed XML")
+    shown = {
+        xml_root(x.body)
+        for x in op.examples
+        if isinstance(x.body, str) and x.body.strip() and not x.body_is_json
+    } - {None}
+    if shown and root not in shown:
+        documented = ", ".join(sorted(str(r) for r in shown))
+        return Issue("malformed", "", f"XML root element {root} is not the documented {documented}")
+    return None
+
+
 def contract_issues(
     checker: Checker,
     op: OperationContract,
@@ -468,12 +512,13 @@ def contract_issues(
     max_bytes: int = 10 * 1024 * 1024,
 ) -> list[Issue]:
     """Every way ``request`` breaks ``op``'s request contract: the Content-Type of a body,
-    :func:`request_issues` (credentials, the JSON body), then the query parameters."""
+    :func:`request_issues` (credentials, the body), the query parameters, then the required
+    documented headers."""
     issues = request_issues(checker, op, request, max_bytes=max_bytes)
-    content_type = _content_type_issue(op, request)
+    content_type = _content_type_issue(op, request) or _xml_issue(op, request)
     if content_type is not None and not any(i.kind == "malformed" for i in issues):
         issues.insert(0, content_type)
-    return issues + _query_issues(checker, op, request)
+    return issues + _query_issues(checker, op, request) + _header_issues(checker, op, request)
 
 
 #: What a server sees first, hence answers: the method, then credentials, then the body.

@@ -21,7 +21,14 @@ from typing import Any, Final
 
 from postman_contracts.collection._placeholders import Placeholder, slot_of_text
 
-__all__ = ["as_text", "mark_text_types", "read_as_schema", "text_sample"]
+__all__ = [
+    "FILE_SCHEMA",
+    "FILE_VALUE",
+    "as_text",
+    "mark_text_types",
+    "read_as_schema",
+    "text_sample",
+]
 
 # What a documented text must look like to be read as a number: no leading zero (``007`` is a
 # code), no exponent, at most 18 digits (a longer one is an id).
@@ -33,6 +40,9 @@ _ANY_NUMBER: Final = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[
 _BOOLEANS: Final = {"true": True, "false": False}
 #: Values a file part is documented or received as: its content is not text to type.
 FILE_VALUE: Final = "<file>"
+#: The schema of a file part: any bytes (OpenAPI 3.1 writes a file so; 3.0 wrote
+#: ``format: binary``, which JSON Schema does not define).
+FILE_SCHEMA: Final = {"type": "string", "contentMediaType": "application/octet-stream"}
 
 
 def text_sample(text: str) -> Any:

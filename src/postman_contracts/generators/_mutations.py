@@ -100,6 +100,8 @@ class Mutation:
     parts: tuple[Any, ...] = ()
     change: Callable[[Draw | None], Any] | None = field(default=None, compare=False)
     documented_by: str = ""
+    query: str = ""  # the query parameter it removes, for a missing one
+    header: str = ""  # the header it removes, for a missing one
 
     @property
     def pointer(self) -> str:
@@ -113,6 +115,13 @@ class Mutation:
             return replace(spec, method=self.change(draw))
         if self.kind == "auth":
             return replace(spec, credentials=False)
+        if self.query:
+            return replace(spec, query=tuple((k, v) for k, v in spec.query if k != self.query))
+        if self.header:
+            name = self.header.lower()
+            return replace(
+                spec, headers=tuple((k, v) for k, v in spec.headers if k.lower() != name)
+            )
         body = copy.deepcopy(spec.body)
         parent = body
         for key in self.parts[:-1]:
@@ -325,6 +334,19 @@ def mutation_sites(
         out.append(Mutation("method", f"wrong method {bad_method}", (), _const(bad_method)))
     if op.request.auth.required:
         out.append(Mutation("auth", "no credentials", (), _const(None)))
+    auth = op.request.auth
+    for p in op.request.parameters:
+        if (
+            p.location == "query"
+            and p.required
+            and not (auth.location == "query" and p.name == auth.name)
+        ):
+            label = f"missing required query parameter {p.name!r}"
+            out.append(Mutation("missing_required", label, (), _const(None), query=p.name))
+    for p in op.request.header_params:
+        if p.required:
+            label = f"missing required header {p.name!r}"
+            out.append(Mutation("missing_required", label, (), _const(None), header=p.name))
     if op.request.schema is not None and body is not None:
         _body_sites(op.request.schema, body, out, form=is_form(op))
         _value_sites(op, body, out)
