@@ -27,8 +27,13 @@ from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange
 from postman_contracts.contracts._catalog import pointer_to_path
 from postman_contracts.contracts._checks import Expectation
 from postman_contracts.contracts._exchange import RequestSpec
+from postman_contracts.contracts._text import FILE_VALUE
 from postman_contracts.generators._mutations import wrong_method
-from postman_contracts.generators._requests import documented_error, documented_method
+from postman_contracts.generators._requests import (
+    documented_error,
+    documented_method,
+    form_encoding,
+)
 
 __all__ = [
     "Case",
@@ -99,8 +104,13 @@ def example_request(
         and not any(k.lower() == "content-type" for k, _ in headers)
     ):
         headers.append(("Content-Type", op.request.content_type or "application/json"))
+    # A saved form (fields as text) is sent as the operation's form, else as urlencoded.
+    saved_form = isinstance(x.body, dict) and not x.body_is_json
+    form = (form_encoding(op) or "urlencoded") if saved_form else ""
     raw = (
-        None if x.body_is_json or x.body is None else str(_fill(x.body, variables)).encode("utf-8")
+        None
+        if x.body_is_json or x.body is None or form
+        else str(_fill(x.body, variables)).encode("utf-8")
     )
     path = _fill(x.path, variables)
     for p in op.request.parameters:
@@ -119,10 +129,19 @@ def example_request(
             if not (auth.location == "query" and k == auth.name)
         ),
         headers=tuple(headers),
-        body=_fill(x.body, variables, json=True) if x.body_is_json else None,
+        body=_fill(x.body, variables, json=True)
+        if x.body_is_json
+        else (_form_values(x.body, variables) if form else None),
         raw_body=raw,
         credentials=credentials,
+        form=form,
     )
+
+
+def _form_values(fields: dict[str, Any], variables: Mapping[str, str]) -> dict[str, Any]:
+    """A saved form's fields with their slots filled; a file part as a few bytes (the
+    collection names a file on its author's disk, never its content)."""
+    return {k: b"file" if v == FILE_VALUE else _fill(v, variables) for k, v in fields.items()}
 
 
 def replay_request(
@@ -341,9 +360,18 @@ def cases_for(
                     "credentials this tool can withhold (they are in the body or not shown)"
                 )
             out.append(Case("example", op, f"{op.id}::{r.example}", r.example, skip))
-    if "fuzz" in checks and op.request.schema is not None:
+    # Fuzzed: a body (JSON or form), or query parameters to draw (and, for invalid requests,
+    # a required one to leave out).
+    auth = op.request.auth
+    query = [
+        p
+        for p in op.request.parameters
+        if p.location == "query" and not (auth.location == "query" and p.name == auth.name)
+    ]
+    if "fuzz" in checks and (op.request.schema is not None or query):
         out.append(Case("fuzz_valid", op, op.id))
-    if "invalid" in checks and op.request.schema is not None:
+    required = any(p.required for p in (*query, *op.request.header_params))
+    if "invalid" in checks and (op.request.schema is not None or required):
         out.append(Case("fuzz_invalid", op, op.id))
     if "method" in checks:
         out.append(Case("method", op, op.id))

@@ -227,6 +227,10 @@ class HttpClient:
         headers, query = strip_credentials(auth, dict(spec.headers), list(spec.query))
         if spec.credentials:
             self.credentials.apply(auth, headers, query)
+        form_type = spec.content_type()
+        if form_type is not None:  # a form's own (a multipart one names its boundary)
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+            headers["Content-Type"] = form_type
         url = self.base_url + spec.path + (("?" + urlencode(query)) if query else "")
         return HttpRequest(spec.method, url, tuple(headers.items()), spec.encoded_body())
 

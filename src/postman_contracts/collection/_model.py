@@ -89,11 +89,12 @@ class Variable:
 
 @dataclass(frozen=True)
 class Header:
-    """One request or response header."""
+    """One request or response header (``description`` as the collection writes it)."""
 
     key: str
     value: str
     disabled: bool = False
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -138,10 +138,10 @@ def read_description(value: object, where: Where) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _header(key: str, value: str, disabled: bool) -> Header:
+def _header(key: str, value: str, disabled: bool, description: str = "") -> Header:
     """One shared object per distinct header: the model is frozen, and every saved example
     repeats the same few dozen response headers (a quarter of a large collection's model)."""
-    return Header(key, value, disabled)
+    return Header(key, value, disabled, description)
 
 
 def read_headers(value: object, where: Where) -> tuple[Header, ...]:
@@ -154,7 +154,10 @@ def read_headers(value: object, where: Where) -> tuple[Header, ...]:
         if type(raw) is dict:  # the usual shape, read without locating anything
             key, val = raw.get("key"), raw.get("value")
             if type(key) is str and type(val) is str:
-                out.append(_header(key, val, raw.get("disabled") is True))
+                about = raw.get("description")
+                if about is not None:
+                    about = read_description(about, where.at(i).at("description"))
+                out.append(_header(key, val, raw.get("disabled") is True, about or ""))
                 continue
         w = where.at(i)
         h = expect_dict(raw, w, "a header")
@@ -163,6 +166,7 @@ def read_headers(value: object, where: Where) -> tuple[Header, ...]:
                 key=text(h.get("key"), w.at("key"), "header key"),
                 value=text(h.get("value"), w.at("value"), "header value"),
                 disabled=h.get("disabled") is True,
+                description=read_description(h.get("description"), w.at("description")),
             )
         )
     return tuple(out)

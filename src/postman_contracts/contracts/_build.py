@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 from postman_contracts.collection import (
     Auth,
@@ -26,7 +27,7 @@ from postman_contracts.collection import (
     find_placeholders,
 )
 from postman_contracts.collection._gc import collector_paused
-from postman_contracts.collection._placeholders import fill_slots, slot_of_text
+from postman_contracts.collection._placeholders import TypeSlot, fill_slots, slot_of_text
 from postman_contracts.contracts._catalog import (
     Envelope,
     ErrorEntry,
@@ -35,6 +36,7 @@ from postman_contracts.contracts._catalog import (
     find_trigger,
 )
 from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder
+from postman_contracts.contracts._media import URLENCODED, media_kind
 from postman_contracts.contracts._model import (
     AuthContract,
     ContractSet,
@@ -43,6 +45,12 @@ from postman_contracts.contracts._model import (
     Parameter,
     RequestContract,
     ResponseContract,
+)
+from postman_contracts.contracts._text import (
+    FILE_SCHEMA,
+    FILE_VALUE,
+    mark_text_types,
+    text_sample,
 )
 
 __all__ = ["build_contracts", "redact_json", "stream_contracts"]
@@ -138,6 +146,22 @@ def auth_contract(auth: Auth | None) -> AuthContract:
 
 
 _KEY_HEADERS = ("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token")
+#: Request headers that describe the transport or the body, not the API's contract.
+_NOT_DOCUMENTED = ("content-type", "content-length", "host", "connection", "postman-token")
+#: Headers that choose a representation, describe the client or carry state: documented when
+#: shown, never required (a client that leaves them out is answered all the same).
+_NEVER_REQUIRED = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "accept-charset",
+        "user-agent",
+        "cache-control",
+        "cookie",
+        "pragma",
+    }
+)
 
 
 def header_auth(request: Request) -> AuthContract:
@@ -164,6 +188,57 @@ def _body_json(request: Request | None) -> Any:
     if request is None or request.body is None or not request.body.is_json:
         return None
     return request.body.json
+
+
+#: A value Postman's converter writes for a nested object it could not flatten into a form.
+_FLATTENED = "[object Object]"
+
+
+def form_fields(request: Request | None, *, disabled: bool = False) -> list[tuple[str, str]] | None:
+    """A form body's fields as ``(name, text)``, in order (``None`` when it has no form):
+    ``urlencoded`` and ``formdata`` parts, or a raw body sent as urlencoded. A file part's
+    text is :data:`FILE_VALUE`. Disabled parts only with ``disabled``."""
+    if request is None or request.body is None:
+        return None
+    body = request.body
+    if body.mode in ("urlencoded", "formdata"):
+        return [
+            (p.key, FILE_VALUE if p.type == "file" else p.value)
+            for p in body.parts
+            if p.key and (disabled or not p.disabled)
+        ]
+    if body.mode == "raw" and media_kind(request.header("Content-Type")) == "form":
+        return parse_qsl(body.raw.strip(), keep_blank_values=True)
+    return None
+
+
+def _text_object(pairs: Iterable[tuple[str, str | None]]) -> dict[str, Any]:
+    """Text fields (a query, a form) as an inference sample: each text read as the value it
+    spells (:func:`text_sample`), a repeated name as an array of them."""
+    out: dict[str, Any] = {}
+    for key, text in pairs:
+        if text == FILE_VALUE:
+            value: Any = TypeSlot("<binary>", True, ("string",))
+        elif text == _FLATTENED:
+            value = TypeSlot(_FLATTENED, True)  # an object the converter could not write
+        else:
+            value = text_sample(text or "")
+        if key in out:
+            have = out[key]
+            out[key] = [*have, value] if isinstance(have, list) else [have, value]
+        else:
+            out[key] = value
+    return out
+
+
+def _file_fields(requests: Iterable[Request]) -> set[str]:
+    return {
+        p.key
+        for r in requests
+        if r.body is not None and r.body.mode == "formdata"
+        for p in r.body.parts
+        if p.type == "file"
+    }
 
 
 class _Builder:
@@ -202,8 +277,13 @@ class _Builder:
         )
 
     def request(self, op: Operation, good: list[Request]) -> RequestContract:
-        bodies = [b for b in map(_body_json, good) if b is not None]
-        schema = self.schema_of(bodies)
+        # A form with no field at all is no body (Postman sends none).
+        form = any(form_fields(r, disabled=True) for r in good)
+        if form:
+            schema, bodies = self.form_schema(good)
+        else:
+            bodies = [b for b in map(_body_json, good) if b is not None]
+            schema = self.schema_of(bodies)
         if schema is not None:
             concrete = [redact_json(b, self.redact) for b in bodies if not _has_slots(b)]
             examples = concrete or [_typed_samples(redact_json(bodies[0], self.redact))]
@@ -214,7 +294,10 @@ class _Builder:
         content_type = op.request.header("Content-Type")
         if content_type is None and body is not None:
             content_type = "application/json" if body.is_json else _FORM_TYPES.get(mode)
+        if form and media_kind(content_type) not in ("form", "multipart"):
+            content_type = _FORM_TYPES.get(mode, URLENCODED)  # what Postman sends a form as
         headers = {"Content-Type": content_type.split(";")[0].strip()} if content_type else {}
+        auth = auth_contract(op.auth) if op.auth is not None else header_auth(op.request)
         return RequestContract(
             method=op.method,
             host=op.request.url.host_text,
@@ -224,9 +307,38 @@ class _Builder:
             content_type=headers.get("Content-Type"),
             body_mode=mode,
             schema=schema,
-            auth=auth_contract(op.auth) if op.auth is not None else header_auth(op.request),
+            auth=auth,
             disabled_query=self.disabled_query(good),
+            header_params=self.header_params(good, auth),
         )
+
+    def form_schema(self, good: list[Request]) -> tuple[dict[str, Any] | None, list[Any]]:
+        """The schema of a form body (an object of its field names) and the samples it was
+        inferred from. A field is required when every request enables it; one disabled or
+        absent in some is optional; one shown only disabled is documented, optional."""
+        shown = [f for f in (form_fields(r, disabled=True) for r in good) if f is not None]
+        if not shown:
+            return None, []
+        enabled = [f for f in (form_fields(r) for r in good) if f is not None]
+        samples = [_text_object(pairs) for pairs in shown]
+        schema = self.schema_of(samples) or {"type": "object"}
+        schema["type"] = "object"
+        names = [{k for k, _ in pairs} for pairs in enabled]
+        always = set.intersection(*names) if names else set()
+        required = [k for k in schema.get("required", []) if k in always]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+        props = schema.get("properties", {})
+        for name in _file_fields(good):
+            if name in props:
+                evidence = props[name].get("x-evidence")
+                props[name] = dict(FILE_SCHEMA)
+                if evidence is not None:
+                    props[name]["x-evidence"] = evidence
+        mark_text_types(schema, samples)
+        return schema, [_text_object(pairs) for pairs in enabled]
 
     def parameters(self, op: Operation, good: list[Request]) -> tuple[Parameter, ...]:
         out: list[Parameter] = []
@@ -238,11 +350,55 @@ class _Builder:
         ]
         out += self._params(names, path_samples, "path", required_all=True)
         query_samples = [
-            {q.key: slot_of_text(q.value or "") for q in r.url.enabled_query} for r in good
+            _text_object((q.key, q.value) for q in r.url.enabled_query if q.key) for r in good
         ]
-        q_names = list(dict.fromkeys(q.key for r in good for q in r.url.enabled_query))
+        q_names = list(dict.fromkeys(q.key for r in good for q in r.url.enabled_query if q.key))
         out += self._params(q_names, query_samples, "query", required_all=False)
         return tuple(out)
+
+    def header_params(self, good: list[Request], auth: AuthContract) -> tuple[Parameter, ...]:
+        """The documented request headers, credentials and transport headers apart.
+
+        Required: enabled in every request, not one of :data:`_NEVER_REQUIRED`, and not
+        described as optional: Postman's OpenAPI importer enables optional parameters too and
+        marks the required ones ``(Required)`` in their description, so a described header
+        without that mark is documented as optional.
+        """
+        skip = set(_NOT_DOCUMENTED) | {"authorization", "proxy-authorization", *_KEY_HEADERS}
+        if auth.location == "header" and auth.name:
+            skip.add(auth.name.lower())
+        spelling: dict[str, str] = {}
+        optional: set[str] = set()
+        for r in good:
+            for h in r.headers:
+                name = h.key.strip().lower()
+                if name and name not in skip:
+                    spelling.setdefault(name, h.key.strip())
+                    about = h.description.strip()
+                    if about and not about.startswith("(Required)"):
+                        optional.add(name)
+        if not spelling:
+            return ()
+        samples = [
+            _text_object(
+                (spelling[h.key.strip().lower()], h.value)
+                for h in r.enabled_headers
+                if h.key.strip().lower() in spelling
+            )
+            for r in good
+        ]
+        found = self._params(list(spelling.values()), samples, "header", required_all=False)
+        texts = {h.key.strip().lower(): h.value for r in good for h in reversed(r.enabled_headers)}
+        return tuple(
+            replace(
+                p,
+                required=p.required
+                and p.name.lower() not in _NEVER_REQUIRED
+                and p.name.lower() not in optional,
+                example=self.redact(texts[p.name.lower()]) if p.name.lower() in texts else None,
+            )
+            for p in found
+        )
 
     def disabled_query(self, good: list[Request]) -> tuple[Parameter, ...]:
         """Query parameters shown only disabled (documented as optional, never sent)."""
@@ -253,8 +409,7 @@ class _Builder:
             )
         )
         samples = [
-            {q.key: slot_of_text(q.value or "") for q in r.url.query if q.key in names}
-            for r in good
+            _text_object((q.key, q.value) for q in r.url.query if q.key in names) for r in good
         ]
         found = self._params(names, [s for s in samples if s], "query", required_all=False)
         return tuple(replace(p, required=False) for p in found)
@@ -270,12 +425,14 @@ class _Builder:
         if not names:
             return []
         schema = self.schema_of(samples) or {}
+        if where == "query":
+            mark_text_types(schema, samples)
         props = schema.get("properties", {})
         required = set(schema.get("required", []))
         out = []
         for name in names:
             example = next(
-                (s[name] for s in samples if isinstance(s.get(name), str) and "{{" not in s[name]),
+                (_example_text(s[name]) for s in samples if _example_text(s.get(name)) is not None),
                 None,
             )
             out.append(
@@ -344,8 +501,15 @@ class _Builder:
     def exchange(self, op: Operation, example: Example) -> ExampleExchange:
         request = example.original_request or op.request
         body = request.body
+        fields = form_fields(request)
         if body is None or body.mode == "none":
             payload: Any = None
+        elif fields is not None:  # a form: its fields as text, a repeated one as a list
+            payload = {}
+            for key, text in fields:
+                value = _typed_text(self.redact(text))
+                have = payload.get(key)
+                payload[key] = value if have is None else [*_listed(have), value]
         elif body.is_json:
             payload = _typed_samples(redact_json(body.json, self.redact))
         else:
@@ -376,6 +540,18 @@ class _Builder:
         )
 
 
+def _example_text(value: Any) -> str | None:
+    """A parameter's documented value as text (the first of a repeated one), unless a slot."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None or isinstance(value, Placeholder):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return None if "{{" in text else text
+
+
 def _redacted_trigger(trigger: Any, redact: Redactor) -> Any:
     if not trigger.detail or not redact:
         return trigger
@@ -387,6 +563,10 @@ def _typed_samples(value: Any) -> Any:
     a schema's ``examples`` must be valid under it, and stay byte-identical (no dynamic
     variable is filled here)."""
     return fill_slots(value, {}, dynamic=False)
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _typed_text(text: str) -> str:

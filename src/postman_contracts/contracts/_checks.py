@@ -20,6 +20,7 @@ from postman_contracts.contracts._evidence import asserted_schema
 from postman_contracts.contracts._exchange import HttpResponse
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._model import ContractSet, OperationContract, ResponseContract
+from postman_contracts.contracts._representation import representation_violations
 from postman_contracts.contracts._violations import Violation
 
 __all__ = ["Checker", "Expectation", "json_path"]
@@ -223,6 +224,9 @@ class Checker:
                 )
             )
             return out  # the body of another status says nothing about this one's schema
+        media = representation_violations(op, response, expected, strict=self.strict)
+        if media:
+            return out + media  # a body of another media type says nothing about the schema
         body, problems = self._body(response, expected)
         out += problems
         if expected.schema is not None and not problems:
@@ -330,12 +334,13 @@ class Checker:
                 )
             ]
         best: list[Violation] | None = None
-        seen: set[int] = set()
+        seen: set[tuple[int, str]] = set()
         for candidate in candidates:
-            if id(candidate.schema) in seen:
+            if (id(candidate.schema), candidate.content_type) in seen:
                 continue
-            seen.add(id(candidate.schema))
-            body, problems = self._body(response, candidate)
+            seen.add((id(candidate.schema), candidate.content_type))
+            media = representation_violations(op, response, candidate, strict=self.strict)
+            body, problems = ([], media) if media else self._body(response, candidate)
             found = problems or (
                 self.schema_violations(
                     candidate.schema, body, "response_schema", "The response body"

@@ -30,6 +30,9 @@ The policy (:class:`EvidencePolicy`, written to ``index.json``), by default:
   value may be absent, not what it is when present.
 * A position where every value was ``""`` asserts no type: Postman's OpenAPI importer
   writes ``""`` for a value whose type the definition does not give.
+* A number or boolean read from literal text (a query parameter ``limit=10``, a form field;
+  ``x-evidence.text``) in fewer than ``min_seen`` examples, without a ``<type>`` slot, also
+  accepts any text: one example of ``q=2024`` does not document that ``q`` is a number.
 * ``{{variables}}`` and ``<type>`` slots add no evidence for or against a format, pattern
   or enum: only the values shown count.
 
@@ -124,6 +127,8 @@ def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) ->
             del out["enum"]
     if not root and seen < policy.min_seen and not typed and "type" in out:
         out["type"] = _integer_as_number(out["type"])
+        if int(evidence.get("text", 0)):
+            out["type"] = _with_string(out["type"])
     if int(evidence.get("empty", 0)) >= values and "type" in out:
         del out["type"]  # only "": a string, or a value of no documented type
     elif out.get("type") in ("null", ["null"]):
@@ -139,6 +144,11 @@ def _integer_as_number(types: Any) -> Any:
         return types
     widened = list(dict.fromkeys("number" if n == "integer" else n for n in names))
     return widened[0] if len(widened) == 1 else widened
+
+
+def _with_string(types: Any) -> Any:
+    names = [types] if isinstance(types, str) else list(types)
+    return types if "string" in names else [*names, "string"]
 
 
 def _with_null(types: Any) -> Any:

@@ -7,12 +7,16 @@ library-neutral shape rather than any client library's objects.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-__all__ = ["Exchange", "HttpRequest", "HttpResponse", "RequestSpec"]
+from postman_contracts.contracts._media import MULTIPART, URLENCODED
+from postman_contracts.contracts._text import as_text
+
+__all__ = ["Exchange", "HttpRequest", "HttpResponse", "RequestSpec", "form_pairs"]
 
 
 def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
@@ -90,9 +94,12 @@ class RequestSpec:
         query: query parameters.
         headers: headers to send (credentials are added by the sender unless ``credentials``
             is false).
-        body: the JSON body, or ``None``.
+        body: the JSON body, or ``None``; for a form, an object of field names to values
+            (a list for a repeated field, ``bytes`` for a file part).
         raw_body: bytes to send instead of ``body`` (malformed-input tests), or ``None``.
         credentials: whether to attach the configured credentials.
+        form: ``""`` for a JSON body, ``urlencoded`` or ``multipart`` for a form ``body``
+            (its values written as text: ``true``, ``10``).
     """
 
     method: str
@@ -102,6 +109,7 @@ class RequestSpec:
     body: Any = None
     raw_body: bytes | None = None
     credentials: bool = True
+    form: str = ""
 
     def encoded_body(self) -> bytes:
         """The body bytes as they go on the wire."""
@@ -109,4 +117,69 @@ class RequestSpec:
             return self.raw_body
         if self.body is None:
             return b""
+        if self.form and isinstance(self.body, dict):
+            pairs = form_pairs(self.body)
+            if self.form == "multipart":
+                return _multipart(pairs, _boundary(pairs))
+            return urlencode([(k, _text(v)) for k, v in pairs]).encode("utf-8")
         return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
+
+    def content_type(self) -> str | None:
+        """The Content-Type a form body must be sent with (a multipart one names its
+        boundary), or ``None`` for any other body: its headers say."""
+        if self.raw_body is not None or not self.form or not isinstance(self.body, dict):
+            return None
+        if self.form == "multipart":
+            return f"{MULTIPART}; boundary={_boundary(form_pairs(self.body))}"
+        return URLENCODED
+
+
+def form_pairs(body: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A form body's fields in order, a repeated field (a list) as one pair per value."""
+    out: list[tuple[str, Any]] = []
+    for key, value in body.items():
+        for one in value if isinstance(value, list) else [value]:
+            out.append((str(key), one))
+    return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return as_text(value)
+
+
+def _boundary(pairs: list[tuple[str, Any]]) -> str:
+    """A boundary no part contains, derived from the content (the same body, the same bytes)."""
+    seed = repr(pairs).encode("utf-8", "replace")
+    contents = [v if isinstance(v, bytes) else _text(v).encode("utf-8") for _, v in pairs]
+    contents += [k.encode("utf-8") for k, _ in pairs]
+    n = 0
+    while True:
+        digest = hashlib.sha256(seed + b"#" * n).hexdigest()[:24]
+        boundary = f"postman-contracts-{digest}"
+        if not any(boundary.encode() in c for c in contents):
+            return boundary
+        n += 1
+
+
+def _multipart(pairs: list[tuple[str, Any]], boundary: str) -> bytes:
+    """RFC 7578 ``multipart/form-data``: ``bytes`` values as file parts, others as text."""
+    out: list[bytes] = []
+    for key, value in pairs:
+        name = key.replace("\r", " ").replace("\n", " ").replace("\\", "\\\\").replace('"', '\\"')
+        out.append(f"--{boundary}\r\n".encode())
+        if isinstance(value, bytes):
+            out.append(
+                f'Content-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n".encode()
+            )
+            out.append(value)
+        else:
+            out.append(f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
+            out.append(_text(value).encode("utf-8"))
+        out.append(b"\r\n")
+    out.append(f"--{boundary}--\r\n".encode())
+    return b"".join(out)

@@ -249,6 +249,8 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
     }
     if req.disabled_query:  # written only when there are some: older trees stay byte-identical
         doc["disabled_query"] = [_parameter_json(p) for p in req.disabled_query]
+    if req.header_params:  # likewise
+        doc["request_headers"] = [_parameter_json(p) for p in req.header_params]
     return doc
 
 

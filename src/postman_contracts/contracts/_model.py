@@ -64,7 +64,7 @@ class Parameter:
     """A path or query parameter with its inferred schema."""
 
     name: str
-    location: str  # "path" or "query"
+    location: str  # "path", "query" or "header"
     required: bool
     schema: dict[str, Any] = field(hash=False)
     example: str | None = None
@@ -87,6 +87,8 @@ class RequestContract:
         disabled_query: query parameters the collection shows disabled: Postman's way (and its
             OpenAPI importer's) to document an optional parameter without sending it. Only the
             diff reads them; checks and generators use ``parameters``.
+        header_params: the documented request headers other than Content-Type, transport
+            headers and credentials (which ``auth`` describes), each ``required`` or not.
     """
 
     method: str
@@ -99,6 +101,7 @@ class RequestContract:
     schema: dict[str, Any] | None = field(default=None, hash=False)
     auth: AuthContract = AuthContract("noauth")
     disabled_query: tuple[Parameter, ...] = ()
+    header_params: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from postman_contracts.collection import Redactor
+from postman_contracts.contracts._evidence import without_evidence
 from postman_contracts.contracts._model import AuthContract, ContractSet, OperationContract
 
 __all__ = ["to_openapi"]
 
 _SLOT = re.compile(r"\{\{([^{}]+)\}\}")
+_OPENAPI_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
@@ -68,16 +70,19 @@ def _operation(op: OperationContract, names: list[str], schemes: dict[str, Any])
     if op.folder:
         doc["tags"] = [" / ".join(op.folder)]
     declared = {p.name for p in req.parameters if p.location == "path"}
+    # OpenAPI ignores header parameters named Accept, Content-Type or Authorization (the
+    # media types and security schemes say those); a header keeps its own name.
+    headers = [p for p in req.header_params if p.name.lower() not in _OPENAPI_HEADERS]
     params = [
         {
-            "name": _param_name(p.name),
+            "name": p.name if p.location == "header" else _param_name(p.name),
             "in": p.location,
             "required": p.location == "path" or p.required,
-            "schema": p.schema,
+            "schema": without_evidence(p.schema),
             **({"example": p.example} if p.example is not None else {}),
         }
-        for p in req.parameters
-        if p.location == "query" or _param_name(p.name) in names
+        for p in (*req.parameters, *req.disabled_query, *headers)
+        if p.location in ("query", "header") or _param_name(p.name) in names
     ]
     params += [
         {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}

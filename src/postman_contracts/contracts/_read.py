@@ -106,6 +106,10 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
             for p in doc.get("disabled_query", ())
         ),
+        header_params=tuple(
+            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
+            for p in doc.get("request_headers", ())
+        ),
     )
     responses = tuple(
         ResponseContract(

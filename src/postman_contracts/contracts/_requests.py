@@ -20,19 +20,25 @@ JSON body against the request schema.
 
 from __future__ import annotations
 
+import email.policy
 import ipaddress
 import json
 import re
 import socket
 from collections.abc import Collection
 from dataclasses import dataclass
+from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
 from postman_contracts.contracts._checks import Checker, json_path
+from postman_contracts.contracts._evidence import EVIDENCE_KEY
 from postman_contracts.contracts._exchange import HttpRequest
-from postman_contracts.contracts._model import ContractSet, OperationContract
+from postman_contracts.contracts._media import media_kind, parse_media_type, same_media_type
+from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
+from postman_contracts.contracts._representation import xml_root
+from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
 
 __all__ = [
     "Issue",
@@ -46,6 +52,7 @@ __all__ = [
 ]
 
 _SLOT = re.compile(r"^\{[^{}]*\}$|\{\{[^{}]+\}\}")
+_FORM_KINDS = frozenset({"form", "multipart"})
 _VALUE_KEYWORDS = frozenset(
     {
         "enum",
@@ -251,10 +258,16 @@ def _auth_issue(op: OperationContract, request: HttpRequest) -> Issue | None:
     return Issue("auth", "", f"no credentials: expected {how}")
 
 
+def is_form(op: OperationContract) -> bool:
+    """Whether ``op``'s request body is a form (urlencoded or multipart)."""
+    return media_kind(op.request.content_type) in _FORM_KINDS
+
+
 def parse_body(
     op: OperationContract, request: HttpRequest, *, max_bytes: int
 ) -> tuple[Any, Issue | None]:
-    """The request's JSON body, or the reason it cannot be read."""
+    """The request's JSON body (a form's fields, read as their documented types), or the
+    reason it cannot be read."""
     if op.request.schema is None:
         return None, None
     if len(request.body) > max_bytes:
@@ -263,8 +276,10 @@ def parse_body(
             "",
             f"body of {len(request.body):,} bytes is over the limit of {max_bytes:,}",
         )
+    if is_form(op):
+        return _parse_form(op.request.schema, request)
     content_type = (request.header("Content-Type") or "").split(";")[0].strip().lower()
-    if content_type and "json" not in content_type:
+    if content_type and media_kind(content_type) != "json":
         return None, Issue("malformed", "", f"Content-Type {content_type!r} is not JSON")
     try:
         text = request.body.decode("utf-8")
@@ -276,6 +291,63 @@ def parse_body(
         return json.loads(text), None
     except (ValueError, RecursionError):
         return None, Issue("malformed", "", "body is not valid JSON")
+
+
+def _parse_form(schema: dict[str, Any], request: HttpRequest) -> tuple[Any, Issue | None]:
+    """A form body's fields, each read as the type its schema documents (``"10"`` as an
+    integer where one is documented). Either form encoding is read: a server that takes one
+    most often takes the other, and which it takes is not a fact a collection shows."""
+    sent = parse_media_type(request.header("Content-Type"))
+    if not request.body.strip():
+        return {}, None  # an empty form: its required fields are missing, if it has any
+    if sent.kind not in _FORM_KINDS:
+        shown = sent.essence or "none"
+        return None, Issue("malformed", "", f"Content-Type {shown!r} is not a form")
+    try:
+        pairs = (
+            parse_multipart(request.body, sent.params.get("boundary", ""))
+            if sent.kind == "multipart"
+            else parse_qsl(request.body.decode("utf-8"), keep_blank_values=True)
+        )
+    except (UnicodeDecodeError, ValueError) as err:
+        return None, Issue("malformed", "", f"the form does not parse: {err}")
+    found = schema.get("properties")
+    props: dict[str, Any] = found if isinstance(found, dict) else {}
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    fields: dict[str, Any] = {}
+    for key, values in grouped.items():
+        prop = props.get(key)
+        fields[key] = read_as_schema(
+            values if len(values) > 1 else values[0], prop if isinstance(prop, dict) else {}
+        )
+    return fields, None
+
+
+def parse_multipart(body: bytes, boundary: str) -> list[tuple[str, str]]:
+    """The fields of a ``multipart/form-data`` body (RFC 7578), a file part's value as
+    :data:`FILE_VALUE`; ``ValueError`` when it is not one."""
+    if not boundary:
+        raise ValueError("no boundary")
+    if body.strip() == f"--{boundary}--".encode():
+        return []  # no parts at all
+    head = f'Content-Type: multipart/form-data; boundary="{boundary}"\r\n\r\n'.encode()
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart() or message.defects:
+        raise ValueError("not a multipart body")
+    out: list[tuple[str, str]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            raise ValueError("a part without a name")
+        if part.get_filename() is not None:
+            out.append((name, FILE_VALUE))
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        out.append((name, data.decode(part.get_content_charset() or "utf-8")))
+    return out
 
 
 def request_issues(
@@ -296,6 +368,7 @@ def request_issues(
     if op.request.schema is None:
         return issues
     _walk_unknown(op.request.schema, body, [], issues)
+    what = "form field" if is_form(op) else "property"
     for error in checker.validator(op.request.schema).iter_errors(body):
         parts = list(error.absolute_path)
         if error.validator == "required":
@@ -309,7 +382,7 @@ def request_issues(
                     Issue(
                         "missing_required",
                         to_pointer([*parts, k]),
-                        f"missing required property {k!r}",
+                        f"missing required {what} {k!r}",
                     )
                     for k in missing
                 ]
@@ -337,27 +410,33 @@ def request_issues(
 
 
 def _query_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:
-    """Required query parameters present, documented ones valid, no undocumented ones."""
-    sent = parse_qsl(request.query, keep_blank_values=True)
+    """Required query parameters present, documented ones valid (the text read as the
+    documented type: ``"10"`` is an integer), no undocumented ones. Parameters the collection
+    shows only disabled are documented (optional) too."""
+    sent: dict[str, list[str]] = {}
+    for key, value in parse_qsl(request.query, keep_blank_values=True):
+        sent.setdefault(key, []).append(value)
     params = {p.name: p for p in op.request.parameters if p.location == "query"}
+    for p in op.request.disabled_query:
+        params.setdefault(p.name, p)
     auth = op.request.auth
     issues = [
         Issue("missing_required", "", f"missing required query parameter {p.name!r}")
         for p in params.values()
-        if p.required and not any(k == p.name for k, _ in sent)
+        if p.required and p.name not in sent
     ]
-    for key, value in sent:
+    for key, values in sent.items():
         if auth.location == "query" and key == auth.name:
             continue
         param = params.get(key)
         if param is None:
             issues.append(Issue("unknown_field", "", f"undocumented query parameter {key!r}"))
-        elif param.schema.get("type", "string") == "string":
-            errors = list(checker.validator(param.schema).iter_errors(value))
-            if errors:
-                issues.append(
-                    Issue("value_changed", "", f"query parameter {key!r}: {errors[0].message}")
-                )
+            continue
+        value = read_as_schema(values if len(values) > 1 else values[0], param.schema)
+        errors = list(checker.validator(param.schema).iter_errors(value))
+        if errors:
+            kind = "type_changed" if errors[0].validator == "type" else "value_changed"
+            issues.append(Issue(kind, "", f"query parameter {key!r}: {errors[0].message}"))
     return issues
 
 
@@ -366,13 +445,62 @@ def _content_type_issue(op: OperationContract, request: HttpRequest) -> Issue | 
     expected = op.request.content_type
     if not expected or not request.body:
         return None
-    sent = (request.header("Content-Type") or "").split(";")[0].strip().lower()
-    if not sent:
+    sent = parse_media_type(request.header("Content-Type"))
+    if not sent.essence:
         return Issue("malformed", "", f"no Content-Type header; documented: {expected}")
-    if ("json" in expected.lower()) != ("json" in sent) or (
-        "json" not in sent and sent != expected.lower()
-    ):
-        return Issue("malformed", "", f"Content-Type {sent!r} is not the documented {expected}")
+    documented = media_kind(expected)
+    # JSON under any JSON media type (``application/vnd.api+json``) is read as JSON, and
+    # either form encoding as a form (see ``_parse_form``); anything else must be the one.
+    if documented == "json" and sent.kind == "json":
+        return None
+    if documented in _FORM_KINDS and sent.kind in _FORM_KINDS:
+        return None
+    if not same_media_type(sent.essence, expected):
+        return Issue(
+            "malformed", "", f"Content-Type {sent.essence!r} is not the documented {expected}"
+        )
+    return None
+
+
+def required_header(checker: Checker, p: Parameter) -> bool:
+    """Whether a documented header is required as checked: required, and (unless strict)
+    shown in ``min_seen`` examples, as a required key is (see the evidence policy)."""
+    if not p.required:
+        return False
+    evidence = p.schema.get(EVIDENCE_KEY) if isinstance(p.schema, dict) else None
+    if checker.strict or not isinstance(evidence, dict):
+        return True
+    return int(evidence.get("seen", 0)) >= checker.contracts.evidence.min_seen
+
+
+def _header_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:
+    """Required documented headers present. Values are not judged: a header's documented
+    value is most often one client's (a request id, a tenant), not a rule."""
+    return [
+        Issue("missing_required", "", f"missing required header {p.name!r}")
+        for p in op.request.header_params
+        if required_header(checker, p) and not (request.header(p.name) or "").strip()
+    ]
+
+
+def _xml_issue(op: OperationContract, request: HttpRequest) -> Issue | None:
+    """An XML body documented: well-formed, with a root element one of the examples shows
+    (namespace included; not judged where no example's body is well-formed XML)."""
+    if media_kind(op.request.content_type) != "xml" or not request.body.strip():
+        return None
+    if media_kind(request.header("Content-Type")) != "xml":
+        return None  # the Content-Type check names it
+    root = xml_root(request.body)
+    if root is None:
+        return Issue("malformed", "", "body is not well-formed XML")
+    shown = {
+        xml_root(x.body)
+        for x in op.examples
+        if isinstance(x.body, str) and x.body.strip() and not x.body_is_json
+    } - {None}
+    if shown and root not in shown:
+        documented = ", ".join(sorted(str(r) for r in shown))
+        return Issue("malformed", "", f"XML root element {root} is not the documented {documented}")
     return None
 
 
@@ -384,12 +512,13 @@ def contract_issues(
     max_bytes: int = 10 * 1024 * 1024,
 ) -> list[Issue]:
     """Every way ``request`` breaks ``op``'s request contract: the Content-Type of a body,
-    :func:`request_issues` (credentials, the JSON body), then the query parameters."""
+    :func:`request_issues` (credentials, the body), the query parameters, then the required
+    documented headers."""
     issues = request_issues(checker, op, request, max_bytes=max_bytes)
-    content_type = _content_type_issue(op, request)
+    content_type = _content_type_issue(op, request) or _xml_issue(op, request)
     if content_type is not None and not any(i.kind == "malformed" for i in issues):
         issues.insert(0, content_type)
-    return issues + _query_issues(checker, op, request)
+    return issues + _query_issues(checker, op, request) + _header_issues(checker, op, request)
 
 
 #: What a server sees first, hence answers: the method, then credentials, then the body.

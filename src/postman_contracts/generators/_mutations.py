@@ -22,7 +22,7 @@ from postman_contracts.contracts import ContractSet, OperationContract, Trigger
 from postman_contracts.contracts._catalog import to_pointer
 from postman_contracts.contracts._checks import json_path
 from postman_contracts.contracts._exchange import RequestSpec
-from postman_contracts.contracts._requests import match_route, unsafe_url
+from postman_contracts.contracts._requests import is_form, match_route, unsafe_url
 
 __all__ = ["Mutation", "mutation_sites", "served", "wrong_method"]
 
@@ -100,6 +100,8 @@ class Mutation:
     parts: tuple[Any, ...] = ()
     change: Callable[[Draw | None], Any] | None = field(default=None, compare=False)
     documented_by: str = ""
+    query: str = ""  # the query parameter it removes, for a missing one
+    header: str = ""  # the header it removes, for a missing one
 
     @property
     def pointer(self) -> str:
@@ -113,6 +115,13 @@ class Mutation:
             return replace(spec, method=self.change(draw))
         if self.kind == "auth":
             return replace(spec, credentials=False)
+        if self.query:
+            return replace(spec, query=tuple((k, v) for k, v in spec.query if k != self.query))
+        if self.header:
+            name = self.header.lower()
+            return replace(
+                spec, headers=tuple((k, v) for k, v in spec.headers if k.lower() != name)
+            )
         body = copy.deepcopy(spec.body)
         parent = body
         for key in self.parts[:-1]:
@@ -134,13 +143,35 @@ def _types(schema: dict[str, Any]) -> list[str]:
     return [t] if isinstance(t, str) else list(t or [])
 
 
+#: A form field's wrong value is text that spells no value of its type (any text is a string).
+_WRONG_TEXT = {"integer": "not-a-number", "number": "not-a-number", "boolean": "not-a-boolean"}
+
+
+def _form_type_site(
+    types: list[str], name: str, parts: tuple[Any, ...], out: list[Mutation]
+) -> None:
+    if "string" in types or not types:
+        return
+    wrong = next((w for t, w in _WRONG_TEXT.items() if t in types), None)
+    if wrong is not None:
+        label = f"{name} must be {'/'.join(types)}, got text"
+        out.append(Mutation("type", label, parts, _const(wrong)))
+
+
 def _leaf_sites(
-    schema: dict[str, Any], value: Any, parts: tuple[Any, ...], out: list[Mutation]
+    schema: dict[str, Any],
+    value: Any,
+    parts: tuple[Any, ...],
+    out: list[Mutation],
+    *,
+    form: bool = False,
 ) -> None:
     where = json_path(parts)
     name = repr(parts[-1]) if parts and isinstance(parts[-1], str) else where
     types = _types(schema)
-    if types:
+    if form:
+        _form_type_site(types, name, parts, out)
+    elif types:
         wrong = next(
             (
                 w
@@ -191,7 +222,9 @@ def _leaf_sites(
                 out.append(Mutation("pattern", f"pattern {pattern} at {where}", parts, _const(bad)))
 
 
-def _body_sites(schema: Any, body: Any, out: list[Mutation]) -> None:
+def _body_sites(schema: Any, body: Any, out: list[Mutation], *, form: bool = False) -> None:
+    """The sites of a JSON body; of a form (``form``): its fields, whose values are text."""
+    what = "form field" if form else "property"
     stack: list[tuple[Any, Any, tuple[Any, ...]]] = [(schema, body, ())]
     while stack:
         s, v, parts = stack.pop()
@@ -202,7 +235,7 @@ def _body_sites(schema: Any, body: Any, out: list[Mutation]) -> None:
             where = json_path(parts)
             for key in s.get("required") or []:
                 if key in v:
-                    label = f"missing required property {key!r}" + (f" at {where}" if parts else "")
+                    label = f"missing required {what} {key!r}" + (f" at {where}" if parts else "")
                     out.append(Mutation("missing_required", label, (*parts, key), _const(None)))
             if props:
                 names = [f"{p}1" for p in sorted(props) if f"{p}1" not in props] or [
@@ -223,7 +256,7 @@ def _body_sites(schema: Any, body: Any, out: list[Mutation]) -> None:
             if isinstance(s.get("items"), dict) and v:
                 stack.append((s["items"], v[0], (*parts, 0)))
         elif parts:
-            _leaf_sites(s, v, parts, out)
+            _leaf_sites(s, v, parts, out, form=form)
 
 
 def _resolve(body: Any, pointer: str) -> tuple[bool, tuple[Any, ...]]:
@@ -301,7 +334,20 @@ def mutation_sites(
         out.append(Mutation("method", f"wrong method {bad_method}", (), _const(bad_method)))
     if op.request.auth.required:
         out.append(Mutation("auth", "no credentials", (), _const(None)))
+    auth = op.request.auth
+    for p in op.request.parameters:
+        if (
+            p.location == "query"
+            and p.required
+            and not (auth.location == "query" and p.name == auth.name)
+        ):
+            label = f"missing required query parameter {p.name!r}"
+            out.append(Mutation("missing_required", label, (), _const(None), query=p.name))
+    for p in op.request.header_params:
+        if p.required:
+            label = f"missing required header {p.name!r}"
+            out.append(Mutation("missing_required", label, (), _const(None), header=p.name))
     if op.request.schema is not None and body is not None:
-        _body_sites(op.request.schema, body, out)
+        _body_sites(op.request.schema, body, out, form=is_form(op))
         _value_sites(op, body, out)
     return out

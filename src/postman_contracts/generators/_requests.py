@@ -24,12 +24,14 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
-from postman_contracts.collection._placeholders import dynamic_value
+from postman_contracts.collection._placeholders import dynamic_value, fill_slots
 from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
 from postman_contracts.contracts._catalog import generic_pointer
 from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._requests import unsafe_url
+from postman_contracts.contracts._media import media_kind
+from postman_contracts.contracts._requests import is_form, unsafe_url
+from postman_contracts.contracts._text import as_text, read_as_schema
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._mutations import Mutation, mutation_sites, wrong_method
 
@@ -218,6 +220,17 @@ def _parameter_schema(schema: Mapping[str, Any] | None) -> dict[str, Any]:
     return schema
 
 
+def _parameter_values(schema: Mapping[str, Any] | None, draw: st.DrawFn) -> list[str]:
+    """A query parameter's values as text: one, or for an array (a repeated key) one to three,
+    each drawn as the parameter's items."""
+    schema = dict(schema or {})
+    if schema.get("type") == "array":
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        values = draw(st.lists(from_schema(_parameter_schema(items)), min_size=1, max_size=3))
+        return [_param_text(v) for v in values]
+    return [_param_text(draw(from_schema(_parameter_schema(schema))))]
+
+
 #: A parameter's value in the documented request when the documentation shows none.
 _PLAIN_VALUES = {"integer": "1", "number": "1", "boolean": "true"}
 
@@ -254,11 +267,50 @@ def _request(
             value = draw(strategy.filter(_segment_value))
             path = path.replace("{" + p.name + "}", quote(_param_text(value), safe=""))
         elif p.required or draw(st.booleans()):
-            query.append((p.name, _param_text(draw(from_schema(schema)))))
-    headers = tuple(req.headers.items())
-    return RequestSpec(
-        req.method, path, tuple(query), headers, draw(body) if body is not None else None
-    )
+            for value in _parameter_values(p.schema, draw):
+                query.append((p.name, value))
+    headers = (*req.headers.items(), *_required_headers(op, variables, draw))
+    payload = draw(body) if body is not None else None
+    return RequestSpec(req.method, path, tuple(query), headers, *_form_body(op, payload))
+
+
+def _required_headers(
+    op: OperationContract, variables: Mapping[str, str], draw: st.DrawFn | None
+) -> list[tuple[str, str]]:
+    """The required documented headers with their documented value (variables and ``<type>``
+    slots filled), else (``draw`` given) a value drawn as the parameter, else a token."""
+    out: list[tuple[str, str]] = []
+    for p in op.request.header_params:
+        if not p.required:
+            continue
+        value = str(fill_slots(p.example, variables, json=False)) if p.example else ""
+        if not value or "{{" in value:
+            schema = _parameter_schema(p.schema)
+            drawn = draw(from_schema(schema)) if draw is not None else None
+            value = _param_text(drawn) if drawn is not None else "example"
+        out.append((p.name, value))
+    return out
+
+
+def _form_body(op: OperationContract, body: Any) -> tuple[Any, None, bool, str]:
+    """``body`` (with ``RequestSpec``'s next fields) as a form when ``op`` takes one: a file
+    field's value as bytes (sent as a file part)."""
+    form = form_encoding(op)
+    if not form or not isinstance(body, dict):
+        return body, None, True, form
+    props = (op.request.schema or {}).get("properties") or {}
+    files = {k for k, s in props.items() if isinstance(s, dict) and "contentMediaType" in s}
+    out = {
+        k: (as_text(v).encode("utf-8") if k in files and form == "multipart" else v)
+        for k, v in body.items()
+    }
+    return out, None, True, form
+
+
+def form_encoding(op: OperationContract) -> str:
+    """``urlencoded`` or ``multipart`` when ``op``'s body is a form, else ``""``."""
+    kind = media_kind(op.request.content_type)
+    return {"form": "urlencoded", "multipart": "multipart"}.get(kind, "") if is_form(op) else ""
 
 
 def requests(
@@ -312,6 +364,8 @@ def _documented(contracts: ContractSet | None, op: OperationContract, m: Mutatio
         if m.kind == "method" and documented_method(entry) != m.label.rsplit(" ", 1)[-1]:
             entry = None  # documented for another method: this one may get another answer
         return Expected("documented", entry) if entry is not None else Expected("inferred")
+    if m.query or m.header:  # the catalog's triggers are changes to the body
+        return Expected("inferred")
     generic = generic_pointer(m.pointer)
     for entry in op.errors:
         if entry.trigger.kind != trigger_kind:
@@ -415,17 +469,18 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
     path = _fill(op.request.path, variables)
     query: list[tuple[str, str]] = []
     for p in op.request.parameters:
+        one = p.schema.get("items") if p.schema.get("type") == "array" else p.schema
+        schema = _parameter_schema(one if isinstance(one, dict) else {})
         value = (
             p.example
             if p.example
             and _segment_value(p.example)
-            and _valid(_parameter_schema(p.schema), p.example)
-            else _PLAIN_VALUES.get(str(_parameter_schema(p.schema).get("type")), "example")
+            and _valid(schema, read_as_schema(p.example, schema))
+            else _PLAIN_VALUES.get(str(schema.get("type")), "example")
         )
         if p.location == "path":
             path = path.replace("{" + p.name + "}", quote(value, safe=""))
         elif p.required:
             query.append((p.name, value))
-    return RequestSpec(
-        op.request.method, path, tuple(query), tuple(op.request.headers.items()), body
-    )
+    headers = (*op.request.headers.items(), *_required_headers(op, variables, None))
+    return RequestSpec(op.request.method, path, tuple(query), headers, *_form_body(op, body))
