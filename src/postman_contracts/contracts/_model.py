@@ -153,8 +153,10 @@ class OperationContract:
 
     @property
     def success(self) -> ResponseContract | None:
-        """The first documented success response."""
-        return next((r for r in self.responses if r.success), None)
+        """The first documented success response: one with a status before one without (an
+        OpenAPI ``default``, which Postman's importer saves with no status, is no success)."""
+        found = [r for r in self.responses if r.success]
+        return next((r for r in found if r.status is not None), found[0] if found else None)
 
     def response(self, example: str) -> ResponseContract:
         """The response documented by the example called ``example``."""

@@ -13,6 +13,7 @@ strict checking). That keeps negative testing free of false positives.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -301,10 +302,22 @@ def _form_body(op: OperationContract, body: Any) -> tuple[Any, None, bool, str]:
     props = (op.request.schema or {}).get("properties") or {}
     files = {k for k, s in props.items() if isinstance(s, dict) and "contentMediaType" in s}
     out = {
-        k: (as_text(v).encode("utf-8") if k in files and form == "multipart" else v)
+        k: (as_text(v).encode("utf-8") if k in files and form == "multipart" else _field(v))
         for k, v in body.items()
     }
     return out, None, True, form
+
+
+def _field(value: Any) -> Any:
+    """A drawn form value as a form can carry it: a field of no documented type may be drawn
+    as ``null`` or an object, which a form has no way to send but as text."""
+    if value is None:
+        return ""
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)
+    ):
+        return json.dumps(value, sort_keys=True)
+    return value
 
 
 def form_encoding(op: OperationContract) -> str:
