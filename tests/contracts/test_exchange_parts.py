@@ -498,3 +498,14 @@ def test_an_xml_request_body_is_well_formed_with_the_documented_root() -> None:
     assert post(envelope, "application/json") == [
         "malformed: Content-Type 'application/json' is not the documented text/xml"
     ]
+
+
+def test_a_documented_media_range_admits_any_type_within_it() -> None:
+    """A binary download documented as ``*/*`` (or ``image/*``) is not a fault when the server
+    names the real type."""
+    from postman_contracts.contracts._media import parse_media_type
+
+    assert parse_media_type("*/*").admits(parse_media_type("text/plain"))
+    assert parse_media_type("image/*").admits(parse_media_type("image/png; q=1"))
+    assert not parse_media_type("image/*").admits(parse_media_type("text/html"))
+    assert not parse_media_type("application/json").admits(parse_media_type("text/html"))

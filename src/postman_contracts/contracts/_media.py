@@ -44,6 +44,15 @@ class MediaType:
         """``type/subtype`` without parameters, or ``""`` when unparseable."""
         return f"{self.type}/{self.subtype}" if self.type and self.subtype else ""
 
+    def admits(self, other: MediaType) -> bool:
+        """Whether ``other`` is within this media type or range (``*/*``, ``image/*``), as an
+        HTTP media range admits it (RFC 9110, 12.5.1)."""
+        if self.type == "*":
+            return bool(other.essence)
+        if self.subtype == "*":
+            return other.type == self.type
+        return bool(self.essence) and self.essence == other.essence
+
     @property
     def kind(self) -> str:
         """``json``, ``xml``, ``form``, ``multipart``, ``text``, ``binary`` or ``""`` (none)."""

@@ -58,9 +58,7 @@ def representation_violations(
     sent = parse_media_type(response.header("Content-Type"))
     if not sent.essence:
         return []
-    if sent.essence != documented.essence and not (
-        not strict and sent.kind == documented.kind == "json"
-    ):
+    if not documented.admits(sent) and not (not strict and sent.kind == documented.kind == "json"):
         return [
             Violation(
                 check="media_type",
