@@ -9,7 +9,6 @@ configuration cannot change what runs, and reads the per-operation figures back 
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -53,13 +52,13 @@ class _Summary:
             self.names = {op.id: op.item_path for op in run.contracts.operations}
 
 
-_NODE = re.compile(r"::(test_\w+)\[(.*)\]$")
-
-
 def _test_of(nodeid: str) -> tuple[str, str]:
-    """``(kind, operation id)`` of a generated test's node id, or ``("", "")``."""
-    m = _NODE.search(nodeid)
-    return (m.group(1), m.group(2).split("::", 1)[0]) if m else ("", "")
+    """``(kind, operation id)`` of a generated test's node id (``PATH::OP::test_kind[...]``;
+    operation ids hold no ``::`` nor ``[``), or ``("", "")``."""
+    parts = nodeid.partition("[")[0].split("::")
+    if len(parts) == 3 and parts[2].startswith("test_"):
+        return parts[2], parts[1]
+    return "", ""
 
 
 def _table(summary: _Summary) -> str:
