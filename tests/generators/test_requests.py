@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from jsonschema.exceptions import best_match
 
 from postman_contracts.contracts import FORMAT_CHECKER, ContractSet, open_contracts
 from postman_contracts.generators import InvalidArgument, InvalidRequest, invalid_requests, requests
+from tests.corpus_sample import CORPUS_EXAMPLES, sampled
 from tests.paths import ALL_COLLECTIONS, BUNDLED
 
 ZOHO = open_contracts(BUNDLED)
@@ -170,10 +170,9 @@ def _corpus_operations() -> list[tuple[str, Any]]:
     return out
 
 
-CORPUS_OPS = _corpus_operations()
-# As in test_responses.py: 25 requests per operation in the suite, the full 200 with
-# POSTMAN_CONTRACTS_CORPUS_EXAMPLES=200.
-CORPUS_EXAMPLES = int(os.environ.get("POSTMAN_CONTRACTS_CORPUS_EXAMPLES", "25"))
+# As in test_responses.py: 25 requests per operation of a fixed sample in the suite, every
+# operation (200 each) with POSTMAN_CONTRACTS_CORPUS_EXAMPLES=200.
+CORPUS_OPS = sampled(_corpus_operations())
 
 
 @pytest.mark.parametrize("op", [op for _, op in CORPUS_OPS], ids=[name for name, _ in CORPUS_OPS])
