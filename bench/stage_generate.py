@@ -3,7 +3,7 @@
 Why it exists: generation speed bounds how many cases a fuzz test sends per second. The goal
 is to be within 10% of what a person would write by hand with Hypothesis. The schemas and
 the measuring loop are ``bench/bench_generators.py``'s (``CASES``, ``examples_per_second``);
-this stage adds the bundled Zoho operations, through the public ``requests(op)`` (whole
+this stage adds the bundled Zoho operations, through the public ``valid_requests(op)`` (whole
 requests) against a hand translation of the same requests.
 
 hypothesis-jsonschema 0.23.1 needs Hypothesis <= 6.170.9, so its figures come from a worker
@@ -116,13 +116,13 @@ def _measure(impls: dict[str, Strategy], rounds: int, count: int) -> dict[str, l
 
 def cases(with_hjs: bool, *, zoho_only: bool = False) -> list[tuple[str, dict[str, Strategy]]]:
     """Every comparison: name and the strategies to compare (``ours`` first)."""
-    from postman_contracts.generators import from_schema, requests
+    from postman_contracts.generators import from_schema, valid_requests
 
     found: list[tuple[str, dict[str, Strategy]]] = []
     for op, schema, by_hand in _zoho():
         if not with_hjs:
-            impls = {"ours": requests(op), "by hand": _whole_request_by_hand(op, by_hand())}
-            found.append((f"requests({op.id})", impls))
+            impls = {"ours": valid_requests(op), "by hand": _whole_request_by_hand(op, by_hand())}
+            found.append((f"valid_requests({op.id})", impls))
         else:
             found.append(
                 (

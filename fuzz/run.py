@@ -8,10 +8,11 @@ Each input is a collection file: a seed (the bundled collection and ../shared/co
 by structure (values replaced by hostile ones, keys deleted, subtrees copied, bodies re-nested,
 raw JSON tokens such as 5,000-digit numbers or 3,000-deep arrays) and sometimes by bytes
 (truncated, a BOM, UTF-16, an invalid byte). It goes through ``load_collection`` →
-``build_contracts`` → ``render`` and ``to_openapi`` → a few examples drawn from ``requests`` and
-``invalid_requests`` of the first operations. Any exception that is not our own error type
-(``PostmanContractsError``, which ``InvalidArgument`` is) is a finding: it is printed with the
-input and saved under tests/reliability/fuzz_regressions/, which a test replays.
+``build_contracts`` → ``render`` and ``to_openapi`` → a few examples drawn from
+``valid_requests`` and ``invalid_requests`` of the first operations. Any exception that is
+not our own error type (``PostmanContractsError``, which ``InvalidArgument`` is) is a finding:
+it is printed with the input and saved under tests/reliability/fuzz_regressions/, which a test
+replays.
 
 The engine is atheris (coverage-guided libFuzzer) when it imports, else Hypothesis; neither is a
 runtime dependency of postman-contracts. The fuzzing runs in a child process that the parent
@@ -62,7 +63,7 @@ def load_pipeline(*, examples: int = 2, operations: int = 3) -> Callable[[Path],
     from postman_contracts import PostmanContractsError
     from postman_contracts.collection import Limits, load_collection
     from postman_contracts.contracts import build_contracts, render, to_openapi
-    from postman_contracts.generators import invalid_requests, requests
+    from postman_contracts.generators import invalid_requests, valid_requests
 
     limits = Limits(max_file_bytes=16 * _MiB)
     quick = settings(
@@ -89,7 +90,7 @@ def load_pipeline(*, examples: int = 2, operations: int = 3) -> Callable[[Path],
         to_openapi(contracts, servers=collection.values)
         for op in contracts.operations[:operations]:
             try:  # an operation that cannot be fuzzed says so; the next one may still be
-                draw(requests(op))
+                draw(valid_requests(op))
                 draw(invalid_requests(op, contracts=contracts))
             except PostmanContractsError:
                 continue

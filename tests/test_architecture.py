@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 
 import pytest
 
@@ -80,3 +81,32 @@ def test_every_public_name_has_a_docstring(module_name: str) -> None:
         obj = getattr(module, name)
         if inspect.isclass(obj) or inspect.isfunction(obj):
             assert inspect.getdoc(obj), f"{module_name}.{name} has no docstring"
+
+
+# -- one implementation of each policy -------------------------------------------------------------
+# (pattern of a hand-written copy, the one module allowed to hold it)
+_ONE_POLICY = {
+    "JSON pointer escaping": (
+        re.compile(r"""replace\(\s*["']~[01]["']|replace\(\s*["']/["'],\s*["']~1["']"""),
+        "collection/_pointer.py",
+    ),
+    # filling {{variables}} with values, Postman's dynamic ones ({{$guid}}) included:
+    # fill_slots; rewriting a template's syntax ({{id}} -> {id}) is another matter
+    "slot filling": (
+        re.compile(r"\bdynamic_value\(|\bPLACEHOLDER_RE\.sub\("),
+        "collection/_placeholders.py",
+    ),
+}
+
+
+@pytest.mark.parametrize("policy", sorted(_ONE_POLICY))
+def test_each_policy_has_one_implementation(policy: str) -> None:
+    pattern, home = _ONE_POLICY[policy]
+    copies = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in MODULES
+        if path.relative_to(SRC).as_posix() != home
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert copies == [], f"{policy} belongs in {home} only"

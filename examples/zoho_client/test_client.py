@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postman_contracts.generators import responses
+from postman_contracts.generators import documented_responses
 from zoho_client import ZohoClient, ZohoError
 from zoho_client.client import RecordResult
 
@@ -96,6 +96,6 @@ def test_bulk_write_copes_with_every_documented_response(client, contract_respon
 @given(data=st.data())
 def test_a_record_is_ok_exactly_when_zoho_says_success(client, contract_mock, data) -> None:
     leads = contract_mock.operation(LEADS)
-    contract_mock.respond_with(LEADS, responses(leads, status=200), data)
+    contract_mock.respond_with(LEADS, documented_responses(leads, status=200), data)
     for result in mass_update(client):
         assert result.ok == (result.status == "success")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from postman_contracts._errors import InvalidArgument
+from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts import (
     ContractSet,
     ErrorEntry,
@@ -174,6 +175,6 @@ def pointer_path(pointer: str) -> str:
         return ""
     parts: list[Any] = []
     for raw in pointer.split("/")[1:]:
-        key = raw.replace("~1", "/").replace("~0", "~")
+        key = unescape_token(raw)
         parts.append(int(key) if key.isdigit() else key)
     return json_path(parts)

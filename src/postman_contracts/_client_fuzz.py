@@ -33,7 +33,7 @@ from postman_contracts.contracts import OperationContract
 from postman_contracts.contracts._catalog import reports_failure
 from postman_contracts.contracts._exchange import Exchange
 from postman_contracts.contracts._violations import Violation, Violations, render_failure
-from postman_contracts.generators import GeneratedResponse, responses
+from postman_contracts.generators import GeneratedResponse, documented_responses
 
 __all__ = ["ContractResponses", "mentions"]
 
@@ -181,7 +181,7 @@ class ContractResponses:
             phases=(Phase.explicit, Phase.generate, Phase.shrink),
         )
         @seed(self.seed)
-        @given(response=responses(op))
+        @given(response=documented_responses(op))
         def check_client(response: GeneratedResponse) -> None:
             __tracebackhide__ = True
             origin = "documented" if response.documented else "generated"

@@ -283,7 +283,7 @@ class ContractMock:
         Args:
             operation_id: the operation.
             strategy: a strategy of ``GeneratedResponse``, e.g.
-                ``postman_contracts.generators.responses(operation)``.
+                ``postman_contracts.generators.documented_responses(operation)``.
             data: the ``st.data()`` object of the running ``@given`` test.
             times: how many calls (``None``, the default: every call from now on).
         """

@@ -26,7 +26,7 @@ from postman_contracts.generators import (
     InvalidRequest,
     documented_invalid_requests,
     invalid_requests,
-    requests,
+    valid_requests,
 )
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def fuzz(run: ContractRun, case: Case) -> None:
 
         @_settings(run)
         @seed(run.settings.seed)
-        @given(requests(op, variables=run.variables))
+        @given(valid_requests(op, variables=run.variables))
         def valid(spec):  # type: ignore[no-untyped-def]
             note = "a generated valid request"
             run.check(op, spec, expect, note, kind="fuzz_valid", answers=answers)

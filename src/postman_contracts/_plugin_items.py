@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import shlex
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +37,12 @@ from postman_contracts.contracts._checks import Checker, Expectation
 from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse, RequestSpec
 from postman_contracts.contracts._requests import request_issues
 from postman_contracts.contracts._violations import Violation, Violations, render_failure
+from postman_contracts.pytest_plugin import RUN_KEY
 
 if TYPE_CHECKING:
     from postman_contracts.pytest_plugin import Settings
 
-__all__ = ["ContractItem", "ContractRun"]
+__all__ = ["ContractFile", "ContractItem", "ContractRun", "OperationCollector", "item_name"]
 
 
 class ContractRun:
@@ -80,6 +83,7 @@ class ContractRun:
         #: per operation: requests sent by kind of test, and documented error codes seen
         self.stats: dict[str, dict[str, Counter[str]]] = {}
         self._items: list[ContractItem] = []
+        self._routes: dict[tuple[str, str], OperationContract] | None = None
         # The contracts live as long as the session. Freezing moves them (and all else alive
         # now) out of the collector's sight, so its later passes stop walking them again and
         # again: on a 5,000-operation collection that was seconds per run. close() undoes it.
@@ -125,28 +129,19 @@ class ContractRun:
         del self.contracts, self.checker
         gc.unfreeze()
 
-    def items(self, session: pytest.Session) -> list[pytest.Item]:
-        """One item per selected case, under one collector named after the collection."""
-        name = Path(self.settings.path).name
-        # An explicit node id: under the session the default would start with "::".
-        collector = ContractCollector.from_parent(session, name=name, nodeid=name)
-        out: list[ContractItem] = []
-        routes = open_routes(self.contracts)  # once, not once per operation
-        for op in self.contracts.operations:
-            mark = pytest.mark.contract(op.id)  # one per operation: making a mark is not free
-            for case in cases_for(self.contracts, op, self.settings.checks, routes=routes):
-                if self.settings.selected(case.name, op.id):
-                    out.append(
-                        ContractItem.from_parent(
-                            collector,
-                            name=f"test_{case.kind}[{case.name}]",
-                            case=case,
-                            run=self,
-                            mark=mark,
-                        )
-                    )
-        self._items += out
-        return list(out)
+    def cases(self, op: OperationContract) -> list[Case]:
+        """The selected cases of ``op`` (``--contracts-checks``, ``--contracts-select``)."""
+        if self._routes is None:
+            self._routes = open_routes(self.contracts)  # once, not once per operation
+        return [
+            case
+            for case in cases_for(self.contracts, op, self.settings.checks, routes=self._routes)
+            if self.settings.selected(case.name, op.id)
+        ]
+
+    def keep(self, item: ContractItem) -> None:
+        """Remember ``item``, to let go of its case when the session ends."""
+        self._items.append(item)
 
     # -- sending and checking ----------------------------------------------------------------
 
@@ -258,12 +253,57 @@ class _BaseUrlSession(requests.Session):
         return super().request(method, text, *args, **kwargs)
 
 
-class ContractCollector(pytest.Collector):
-    """The parent of the generated tests, named after the collection file."""
+def item_name(case: Case) -> str:
+    """The item name of ``case`` under its operation: ``test_auth``, ``test_example[EXAMPLE]``.
+
+    No ``::`` inside: pytest and xdist split node ids on it (``--dist loadscope`` groups by
+    what precedes the last one), so a Postman name's ``::`` is written ``:``.
+    """
+    if case.kind != "example":
+        return f"test_{case.kind}"
+    return f"test_example[{_NO_DOUBLE_COLON.sub(':', case.example)}]"
+
+
+_NO_DOUBLE_COLON = re.compile(":{2,}")
+
+
+class ContractFile(pytest.File):
+    """The collection file (or a contracts directory's ``index.json``) named by ``--contracts``.
+
+    Its children are one :class:`OperationCollector` per operation, in collection order. The
+    contracts are loaded once per session (per xdist worker) by :class:`ContractRun`, not here.
+    """
+
+    def collect(self) -> Iterator[OperationCollector]:
+        """One collector per operation; an operation with no selected test yields nothing."""
+        run = self.config.stash[RUN_KEY]
+        for op in run.contracts.operations:
+            yield OperationCollector.from_parent(self, name=op.id, operation=op.id)
+
+
+class OperationCollector(pytest.Collector):
+    """One operation: its tests, like a test class's methods (``FILE::OP_ID::test_auth``)."""
+
+    def __init__(self, *, operation: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.operation = operation
 
     def collect(self) -> list[pytest.Item | pytest.Collector]:
-        """Items are made by :meth:`ContractRun.items`; nothing to collect from disk."""
-        return []
+        """The operation's selected cases, as :class:`ContractItem`s."""
+        run = self.config.stash[RUN_KEY]
+        op = run.contracts.operation(self.operation)
+        mark = pytest.mark.contract(op.id)  # one per operation: making a mark is not free
+        out: list[pytest.Item | pytest.Collector] = []
+        for case in run.cases(op):
+            name = item_name(case)
+            # The id as a string, parsed by pytest as any id read back (--lf's cache, an
+            # argument): "test_example[X]" is a name and its parameters, as a function's is.
+            item = ContractItem.from_parent(
+                self, name=name, nodeid=f"{self.nodeid}::{name}", case=case, run=run, mark=mark
+            )
+            run.keep(item)
+            out.append(item)
+        return out
 
 
 class ContractItem(pytest.Item):
@@ -335,4 +375,5 @@ class ContractItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, None, str]:
         """Where the test comes from: the collection, and the Postman item path."""
-        return Path(self.run.settings.path), None, f"{self.name} ({self.case.operation.item_path})"
+        op = self.case.operation
+        return self.path, None, f"{op.id}::{self.name} ({op.item_path})"

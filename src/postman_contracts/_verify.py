@@ -9,9 +9,12 @@ configuration cannot change what runs, and reads the per-operation figures back 
 
 from __future__ import annotations
 
-import re
+import signal
 import tempfile
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,6 +40,10 @@ class _Summary:
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    terminated: bool = False
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.terminated = isinstance(excinfo.value, _Terminated)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
@@ -53,13 +60,44 @@ class _Summary:
             self.names = {op.id: op.item_path for op in run.contracts.operations}
 
 
-_NODE = re.compile(r"::(test_\w+)\[(.*)\]$")
-
-
 def _test_of(nodeid: str) -> tuple[str, str]:
-    """``(kind, operation id)`` of a generated test's node id, or ``("", "")``."""
-    m = _NODE.search(nodeid)
-    return (m.group(1), m.group(2).split("::", 1)[0]) if m else ("", "")
+    """``(kind, operation id)`` of a generated test's node id (``PATH::OP::test_kind[...]``;
+    operation ids hold no ``::`` nor ``[``), or ``("", "")``."""
+    parts = nodeid.partition("[")[0].split("::")
+    if len(parts) == 3 and parts[2].startswith("test_"):
+        return parts[2], parts[1]
+    return "", ""
+
+
+#: The exit status of a run stopped by SIGTERM, as a shell reports a process it killed.
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is: pytest stops the session as on Ctrl-C (tests
+    torn down, the report finished) and every ``with``/``finally`` on the way out runs."""
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`_Terminated` (only the main thread can set a
+    handler; elsewhere nothing changes). The previous handler is restored on the way out.
+
+    Why: by default SIGTERM ends the process at once, leaving the temporary directory of the
+    run (and a mock server's socket) behind; CI runners and ``timeout`` send it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _Terminated(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _table(summary: _Summary) -> str:
@@ -98,7 +136,45 @@ def run_verify(
     seed: int | None,
     out: TextIO,
 ) -> int:
-    """Run every check; return 0 when all pass, 1 on violations, 2 on bad input."""
+    """Run every check; return 0 when all pass, 1 on violations, 2 on bad input, 143 when
+    stopped by SIGTERM (after removing the run's temporary directory)."""
+    summary = _Summary()
+    try:
+        with _sigterm_interrupts():
+            code = _run(
+                collection, base_url, max_examples, junitxml, env, variables, seed, out, summary
+            )
+    except _Terminated:
+        out.write("\nverify: stopped by SIGTERM\n")
+        return EXIT_TERMINATED
+    if code == _TERMINATED:
+        out.write("\nverify: stopped by SIGTERM\n")
+        return EXIT_TERMINATED
+    if summary.names:
+        out.write("\n" + _table(summary) + "\n")
+    if code == pytest.ExitCode.OK:
+        return 0
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return 1
+    return 2
+
+
+_TERMINATED = -1
+
+
+def _run(
+    collection: str | None,
+    base_url: str | None,
+    max_examples: int,
+    junitxml: str | None,
+    env: str | None,
+    variables: dict[str, str],
+    seed: int | None,
+    out: TextIO,
+    summary: _Summary,
+) -> int:
+    """The pytest run of ``verify`` in a temporary directory, against the mock by default;
+    its exit code, or ``_TERMINATED`` when pytest was interrupted by SIGTERM."""
     from postman_contracts.contracts import open_contracts
     from postman_contracts.mock import MockServer
 
@@ -140,15 +216,10 @@ def run_verify(
                 args += ["--contracts-seed", str(seed)]
             if junitxml:
                 args += ["--junitxml", str(Path(junitxml).absolute())]
-            summary = _Summary()
             code = pytest.main(args, plugins=[summary])
+            if code == pytest.ExitCode.INTERRUPTED and summary.terminated:
+                return _TERMINATED
+            return int(code)
     finally:
         if mock is not None:
             mock.close()
-    if summary.names:
-        out.write("\n" + _table(summary) + "\n")
-    if code == pytest.ExitCode.OK:
-        return 0
-    if code == pytest.ExitCode.TESTS_FAILED:
-        return 1
-    return 2

@@ -10,9 +10,11 @@ only when the plugin is used. Secrets (the token, secret variables) never reach 
 from __future__ import annotations
 
 import fnmatch
+import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -69,6 +71,7 @@ _OPTIONS = (
 
 SETTINGS_KEY = pytest.StashKey["Settings"]()
 RUN_KEY = pytest.StashKey["ContractRun"]()
+TARGET_KEY = pytest.StashKey[Path]()
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "contract_client(operation_id): fuzz a client against the documented responses"
     )
     config.stash[SETTINGS_KEY] = _settings(config)
+    target = _target(config)
+    if target is not None:
+        config.stash[TARGET_KEY] = target
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -227,13 +233,68 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-def pytest_collection_modifyitems(
-    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    """Add the generated contract tests."""
+# -- collection ---------------------------------------------------------------------------------
+# The generated tests are collected as pytest collects any test file: the file named by
+# --contracts (a contracts directory's index.json) is a pytest.File whose children are one
+# collector per operation, holding that operation's tests. Node ids read
+# ``PATH::OPERATION_ID::test_auth`` and ``PATH::OPERATION_ID::test_example[EXAMPLE]``, PATH
+# relative to the rootdir, so a node id from a report can be run again, and --lf, --deselect,
+# -k, -m and xdist's --dist loadscope (one operation's tests together) see ordinary tests.
+
+
+def _target(config: pytest.Config) -> Path | None:
+    """The absolute path pytest collects the generated tests from, when they are on."""
     settings = config.stash[SETTINGS_KEY]
-    if settings.path and settings.base_url:
-        items.extend(_run(config).items(session))
+    if not (settings.path and settings.base_url):
+        return None
+    path = Path(os.path.abspath(config.invocation_params.dir / settings.path))
+    return path / "index.json" if path.is_dir() else path
+
+
+def _names(config: pytest.Config, arg: str, target: Path) -> bool:
+    """Whether the collection argument ``arg`` names ``target`` (with or without ``::`` parts)."""
+    head = arg.partition("[")[0].split("::")[0]
+    path = Path(os.path.abspath(config.invocation_params.dir / head))
+    return path in (target, target.parent if target.name == "index.json" else target)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """Load the contracts once, before collection (a bad file is a usage error), and add the
+    file to the collection arguments unless an argument already names it (a node id)."""
+    config = session.config
+    target = config.stash.get(TARGET_KEY, None)
+    if target is None:
+        return
+    _run(config)
+    if not any(_names(config, str(arg), target) for arg in config.args):
+        config.args.append(str(target))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Never ignore the contracts file nor a directory on the way to it (``.postman/``...):
+    pytest drops an argument inside another one and walks to it instead."""
+    target = config.stash.get(TARGET_KEY, None)
+    if target is not None and (collection_path == target or collection_path in target.parents):
+        return False
+    return None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """The contracts file is a :class:`~postman_contracts._plugin_items.ContractFile`."""
+    target = parent.config.stash.get(TARGET_KEY, None)
+    if target is None or file_path != target:
+        return None
+    from postman_contracts._plugin_items import ContractFile
+
+    rootpath = parent.config.rootpath
+    if target.is_relative_to(rootpath):
+        return ContractFile.from_parent(parent, path=file_path)
+    # Outside the rootdir pytest would give it an empty id: name it relative to the rootdir,
+    # as a node id to run again from there.
+    nodeid = Path(os.path.relpath(target, rootpath)).as_posix()
+    return ContractFile.from_parent(parent, path=file_path, nodeid=nodeid)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own final collections: see ContractRun.close

@@ -8,7 +8,7 @@ so the list stays honest.
 
 Entry format: ``{"where": GLOB, "tests": [GLOB, ...], "reason": TEXT}``. ``where`` matches the
 run, ``SPEC/VARIANT/MODE`` (``meilisearch/*/static``); each of ``tests`` matches JUnit test
-names (``test_example[tasks/get-all-tasks::*]``) and must match a failure of every run
+names (``tasks/get-all-tasks::test_example[*]``) and must match a failure of every run
 ``where`` matches, or it is stale. Runs are deterministic (a fixed Hypothesis seed, Prism's
 ``--dynamic`` seeded and ``verify`` serial: two runs gave the same failures), so staleness is
 enforced in dynamic mode too; a change in how many requests the tool sends does re-draw

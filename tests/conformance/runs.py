@@ -76,7 +76,11 @@ def parse_junit(path: Path) -> dict[str, tuple[str, str]]:
                 # the message attribute is cut after a few lines; the text is the whole report
                 message = child.text or child.get("message") or ""
                 break
-        out[case.get("name", "")] = (outcome, message)
+        # pytest writes a node id PATH::OP::test_x[EXAMPLE] as classname "PATH.OP" (PATH with
+        # dots for slashes) and name "test_x[EXAMPLE]"; the test id is "OP::test_x[EXAMPLE]".
+        operation = case.get("classname", "").partition(".json.")[2]
+        name = case.get("name", "")
+        out[f"{operation}::{name}" if operation else name] = (outcome, message)
     return out
 
 
@@ -165,19 +169,18 @@ def run_plugin(
         return _outcome(xml, proc)
 
 
-_KIND = re.compile(r"^(test_\w+)\[")
+_KIND = re.compile(r"::(test_\w+)(?:\[|$)")
 
 
 def check_of(test: str) -> str:
-    """The check a test id belongs to: ``test_example[op::x]`` -> ``example``."""
-    m = _KIND.match(test)
+    """The check a test id belongs to: ``op::test_example[x]`` -> ``example``."""
+    m = _KIND.search(test)
     return m.group(1).removeprefix("test_") if m else test
 
 
 def operation_of(test: str) -> str:
-    """The operation id inside a test id: ``test_example[op::x]`` -> ``op``."""
-    inner = test.partition("[")[2].rstrip("]")
-    return inner.split("::", 1)[0]
+    """The operation id inside a test id: ``op::test_example[x]`` -> ``op``."""
+    return test.partition("::test_")[0]
 
 
 def title_of(message: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 from jsonschema import Draft202012Validator
 
 from postman_contracts import InvalidArgument
@@ -795,3 +796,58 @@ def test_building_a_wide_schema_is_cheap() -> None:
         from_schema(wide)
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.02  # the target is 2 ms; generous for a loaded CI machine
+
+
+# -- sizes of unbounded arrays: nesting and wide elements do not multiply -----------------------
+
+
+def _strings(n: int) -> dict[str, Any]:
+    props = {f"s{i}": {"type": "string", **({"format": "uri"} if i == 0 else {})} for i in range(n)}
+    return {"type": "object", "properties": props, "required": list(props)}
+
+
+# The shape of apideck's list-companies (every key required): a page of wide records, each with
+# eight lists of records. Half of its draws overran Hypothesis's choice budget when every
+# unbounded array could hold 8 elements (data_too_large under CI=true).
+WIDE_PAGE = {
+    "type": "object",
+    "properties": {
+        "data": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    **{f"f{i}": {"type": "string"} for i in range(14)},
+                    **{f"list{i}": {"type": "array", "items": _strings(3 + i)} for i in range(8)},
+                },
+                "required": [*(f"f{i}" for i in range(14)), *(f"list{i}" for i in range(8))],
+            },
+        }
+    },
+    "required": ["data"],
+}
+
+
+@settings(max_examples=30, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(from_schema(WIDE_PAGE))
+def test_a_page_of_wide_records_stays_within_hypothesis_budget(body: dict[str, Any]) -> None:
+    # every health check but too_slow stays on: data_too_large must not fire
+    assert Draft202012Validator(WIDE_PAGE).is_valid(body)
+
+
+def test_unbounded_arrays_are_shorter_when_nested_or_wide() -> None:
+    flat = {"type": "array", "items": {"type": "integer"}}
+    nested = {"type": "array", "items": flat}
+    wide = {"type": "array", "items": {"type": "array", "items": _strings(60), "maxItems": 4}}
+    quick = settings(max_examples=300, database=None)
+    assert len(find(from_schema(flat), lambda v: len(v) >= 8, settings=quick)) == 8
+    with pytest.raises(NoSuchExample):
+        find(from_schema(flat), lambda v: len(v) > 8, settings=quick)
+    inner = find(from_schema(nested), lambda v: any(len(x) >= 4 for x in v), settings=quick)
+    assert max(map(len, inner)) == 4  # an array inside an array: at most 4
+    with pytest.raises(NoSuchExample):
+        find(from_schema(nested), lambda v: any(len(x) > 4 for x in v), settings=quick)
+    # elements of up to 240 values: one fits the budget, two would not
+    assert len(find(from_schema(wide), lambda v: len(v) >= 1, settings=quick)) == 1
+    with pytest.raises(NoSuchExample):
+        find(from_schema(wide), lambda v: len(v) > 1, settings=settings(quick, max_examples=50))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 from typing import Any
 
 import pytest
@@ -13,7 +12,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from postman_contracts.contracts import FORMAT_CHECKER, ContractSet, open_contracts
-from postman_contracts.generators import InvalidArgument, InvalidRequest, invalid_requests, requests
+from postman_contracts.generators import (
+    InvalidArgument,
+    InvalidRequest,
+    invalid_requests,
+    valid_requests,
+)
+from tests.corpus_sample import CORPUS_EXAMPLES, sampled
 from tests.paths import ALL_COLLECTIONS, BUNDLED
 
 ZOHO = open_contracts(BUNDLED)
@@ -38,7 +43,7 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
 
 
 @settings(max_examples=300)
-@given(st.sampled_from([LEADS, BULK]).flatmap(requests))
+@given(st.sampled_from([LEADS, BULK]).flatmap(valid_requests))
 def test_valid_requests_validate_and_use_only_documented_keys(spec: Any) -> None:
     op = LEADS if spec.path.endswith("mass_update") else BULK
     assert op.request.schema is not None
@@ -50,7 +55,7 @@ def test_valid_requests_validate_and_use_only_documented_keys(spec: Any) -> None
 
 def test_placeholders_become_values_of_their_type() -> None:
     @settings(max_examples=100)
-    @given(requests(LEADS))
+    @given(valid_requests(LEADS))
     def check(spec: Any) -> None:
         for record_id in spec.body["ids"]:
             assert "{{" not in record_id and len(record_id) == 18 and record_id.isdigit()
@@ -61,7 +66,7 @@ def test_placeholders_become_values_of_their_type() -> None:
 def test_the_smallest_valid_request_is_the_documented_example() -> None:
     from hypothesis import find
 
-    smallest = find(requests(LEADS), lambda spec: True)
+    smallest = find(valid_requests(LEADS), lambda spec: True)
     assert smallest.body == LEADS.request.schema["examples"][0]  # type: ignore[index]
 
 
@@ -155,7 +160,7 @@ def test_arguments_are_validated_at_call_time() -> None:
     with pytest.raises(InvalidArgument, match="unknown kinds"):
         invalid_requests(LEADS, kinds={"nonsense"})
     with pytest.raises(InvalidArgument, match="OperationContract"):
-        requests("leads")  # type: ignore[arg-type]
+        valid_requests("leads")  # type: ignore[arg-type]
 
 
 def _corpus_operations() -> list[tuple[str, Any]]:
@@ -170,10 +175,9 @@ def _corpus_operations() -> list[tuple[str, Any]]:
     return out
 
 
-CORPUS_OPS = _corpus_operations()
-# As in test_responses.py: 25 requests per operation in the suite, the full 200 with
-# POSTMAN_CONTRACTS_CORPUS_EXAMPLES=200.
-CORPUS_EXAMPLES = int(os.environ.get("POSTMAN_CONTRACTS_CORPUS_EXAMPLES", "25"))
+# As in test_responses.py: 25 requests per operation of a fixed sample in the suite, every
+# operation (200 each) with POSTMAN_CONTRACTS_CORPUS_EXAMPLES=200.
+CORPUS_OPS = sampled(_corpus_operations())
 
 
 @pytest.mark.parametrize("op", [op for _, op in CORPUS_OPS], ids=[name for name, _ in CORPUS_OPS])
@@ -181,7 +185,7 @@ def test_every_corpus_request_schema_generates_valid_requests(op: Any) -> None:
     validator = _validator(copy.deepcopy(op.request.schema))
 
     @settings(max_examples=CORPUS_EXAMPLES, database=None)
-    @given(requests(op))
+    @given(valid_requests(op))
     def check(spec: Any) -> None:
         assert validator.is_valid(spec.body)
 
@@ -232,7 +236,7 @@ def test_a_path_parameter_is_never_a_dot_segment_nor_empty(documented: str) -> N
     op = _with_path_parameter(documented)
 
     @settings(max_examples=300, database=None)
-    @given(requests(op))
+    @given(valid_requests(op))
     def check(spec: Any) -> None:
         segment = spec.path.split("/")[2]
         assert segment not in ("", ".", ".."), spec.path
@@ -272,7 +276,7 @@ def test_a_typed_query_parameter_gets_values_of_its_type() -> None:
     op = build_contracts(load_collection(collection)).operation("list")
 
     @settings(max_examples=30, database=None)
-    @given(requests(op))
+    @given(valid_requests(op))
     def check(spec: Any) -> None:
         query = dict(spec.query)
         assert query["limit"].isdigit() and int(query["limit"]) >= 1

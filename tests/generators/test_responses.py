@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -11,7 +10,14 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from postman_contracts.contracts import FORMAT_CHECKER, open_contracts
-from postman_contracts.generators import GeneratedResponse, InvalidArgument, from_schema, responses
+from postman_contracts.generators import (
+    GeneratedResponse,
+    InvalidArgument,
+    documented_responses,
+    from_schema,
+    responses,
+)
+from tests.corpus_sample import CORPUS_EXAMPLES, sampled
 from tests.paths import ALL_COLLECTIONS, BUNDLED
 
 LEADS = open_contracts(BUNDLED).operation("leads")
@@ -21,7 +27,7 @@ def test_every_documented_leads_example_is_drawn() -> None:
     seen: set[str] = set()
 
     @settings(max_examples=300, database=None)
-    @given(responses(LEADS))
+    @given(documented_responses(LEADS))
     def collect(r: GeneratedResponse) -> None:
         if r.documented:
             seen.add(r.example)
@@ -31,7 +37,7 @@ def test_every_documented_leads_example_is_drawn() -> None:
 
 
 @settings(max_examples=200)
-@given(responses(LEADS, status=401))
+@given(documented_responses(LEADS, status=401))
 def test_filtered_by_status(r: GeneratedResponse) -> None:
     assert (
         r.status == 401 and r.is_json and r.body["code"] in ("AUTHENTICATION_FAILURE",)
@@ -40,7 +46,7 @@ def test_filtered_by_status(r: GeneratedResponse) -> None:
 
 def test_unknown_status_is_an_invalid_argument() -> None:
     with pytest.raises(InvalidArgument, match="no response"):
-        responses(LEADS, status=418)
+        documented_responses(LEADS, status=418)
 
 
 def _schemas() -> list[tuple[str, dict[str, Any]]]:
@@ -55,11 +61,10 @@ def _schemas() -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-SCHEMAS = _schemas()
-# The suite draws 25 bodies per schema to stay within its time budget (the corpus has large
-# response schemas: about 0.1 s a body); POSTMAN_CONTRACTS_CORPUS_EXAMPLES=200 runs the full
-# check the generators issue asks for (about 5 minutes on 2 cores).
-CORPUS_EXAMPLES = int(os.environ.get("POSTMAN_CONTRACTS_CORPUS_EXAMPLES", "25"))
+# The suite draws 25 bodies for a fixed sample of the schemas (tests/corpus_sample.py: the
+# corpus has large response schemas, about 0.1 s a body); POSTMAN_CONTRACTS_CORPUS_EXAMPLES=200
+# runs every schema, the full check the generators issue asks for (about 5 minutes on 2 cores).
+SCHEMAS = sampled(_schemas())
 
 
 @pytest.mark.parametrize("schema", [s for _, s in SCHEMAS], ids=[n for n, _ in SCHEMAS])
@@ -81,7 +86,22 @@ def test_strategies_draw_through_st_data() -> None:
     @settings(max_examples=20)
     @given(st.data())
     def check(data: st.DataObject) -> None:
-        r = data.draw(responses(LEADS, example="RECORD_LOCKED"))
+        r = data.draw(documented_responses(LEADS, example="RECORD_LOCKED"))
         assert r.example == "RECORD_LOCKED" and r.status == 200
 
     check()
+
+
+def test_the_old_names_are_deprecated_aliases() -> None:
+    from postman_contracts.generators import requests
+
+    with pytest.warns(DeprecationWarning, match="use documented_responses"):
+        old = responses(LEADS, status=401)
+    with pytest.warns(DeprecationWarning, match="use valid_requests"):
+        requests(LEADS)
+    with (
+        pytest.raises(InvalidArgument, match="no response"),
+        pytest.warns(DeprecationWarning, match="deprecated"),
+    ):
+        responses(LEADS, status=418)
+    assert isinstance(old, st.SearchStrategy)

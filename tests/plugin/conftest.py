@@ -29,7 +29,10 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
 #: What every run of the bundled collection passes: small and reproducible.
 FAST = ("--contracts-max-examples", "20", "--contracts-seed", "1")
 
-_VERBOSE_LINE = re.compile(r"::(test_\w+\[.*\]) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b")
+# PATH::OPERATION::test_kind[EXAMPLE] OUTCOME: the operation and the test, without the path
+_VERBOSE_LINE = re.compile(
+    r"\.json::(.+?::test_\w+(?:\[.*\])?) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b"
+)
 
 
 class _Handler(WSGIRequestHandler):
@@ -112,7 +115,7 @@ def mock_url(serve: Callable[[WsgiApp], str], bundled_contracts: ContractSet) ->
 
 
 def outcomes(result: pytest.RunResult) -> dict[str, str]:
-    """``{"test_example[leads::SUCCESS RESPONSE]": "PASSED", ...}`` from a ``-v`` run's output."""
+    """``{"leads::test_example[SUCCESS RESPONSE]": "PASSED", ...}`` from a ``-v`` run's output."""
     found: dict[str, str] = {}
     for line in result.outlines:
         m = _VERBOSE_LINE.search(line)
@@ -127,7 +130,7 @@ def failed(result: pytest.RunResult) -> set[str]:
 
 
 def failure_section(result: pytest.RunResult, test: str) -> pytest.LineMatcher:
-    """The lines of the FAILURES section of ``test`` (``test_example[leads::SUCCESS RESPONSE]``)."""
+    """The lines of the FAILURES section of ``test`` (``leads::test_example[SUCCESS RESPONSE]``)."""
     lines = result.outlines
     header = re.compile(r"^_+ (.+?) _+$")
     start = next(

@@ -25,7 +25,7 @@ BULK = "bulk-write/create-bulk-write-job"
 #: Every test the plugin generates for the bundled collection, and what the mock gets.
 ALL_TESTS = {
     **{
-        f"test_example[{LEADS}::{x}]": "PASSED"
+        f"{LEADS}::test_example[{x}]": "PASSED"
         for x in (
             "SUCCESS RESPONSE",
             "INVALID_DATA (no field)",
@@ -35,10 +35,10 @@ ALL_TESTS = {
             "AUTHENTICATION_FAILURE",
         )
     },
-    f"test_example[{LEADS}::NOT_APPROVED]": "SKIPPED",
-    f"test_example[{LEADS}::RECORD_LOCKED]": "SKIPPED",
+    f"{LEADS}::test_example[NOT_APPROVED]": "SKIPPED",
+    f"{LEADS}::test_example[RECORD_LOCKED]": "SKIPPED",
     **{
-        f"test_example[{BULK}::{x}]": "PASSED"
+        f"{BULK}::test_example[{x}]": "PASSED"
         for x in (
             "SUCCESS RESPONSE",
             "MISSING_REQUIRED_KEY",
@@ -47,7 +47,7 @@ ALL_TESTS = {
         )
     },
     **{
-        f"{kind}[{op}]": "PASSED"
+        f"{op}::{kind}": "PASSED"
         for op in (LEADS, BULK)
         for kind in ("test_fuzz_valid", "test_fuzz_invalid", "test_method", "test_auth")
     },
@@ -55,8 +55,8 @@ ALL_TESTS = {
 
 
 def _tests(*kinds: str, ops: tuple[str, ...] = (LEADS, BULK)) -> set[str]:
-    """``test_method[leads]``... for each kind (``test_method``) and operation."""
-    return {f"{kind}[{op}]" for kind in kinds for op in ops}
+    """``leads::test_method``... for each kind (``test_method``) and operation."""
+    return {f"{op}::{kind}" for kind in kinds for op in ops}
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,9 @@ def _strict(fault: Fault) -> Fault:
 FAULTS = [
     _fault(
         "wrong-success-status",
-        {f"test_example[{BULK}::SUCCESS RESPONSE]", f"test_fuzz_valid[{BULK}]"},
+        {f"{BULK}::test_example[SUCCESS RESPONSE]", f"{BULK}::test_fuzz_valid"},
         set(),
-        f"test_example[{BULK}::SUCCESS RESPONSE]",
+        f"{BULK}::test_example[SUCCESS RESPONSE]",
         "POST http://127.0.0.1:*/crm/bulk/v2/write (Bulk Write / Create Bulk Write Job)",
         "  replaying documented example 'SUCCESS RESPONSE'",
         "- Wrong status code",
@@ -108,9 +108,9 @@ FAULTS = [
     ),
     _fault(
         "record-code-missing",
-        {f"test_example[{LEADS}::SUCCESS RESPONSE]", f"test_fuzz_valid[{LEADS}]"},
+        {f"{LEADS}::test_example[SUCCESS RESPONSE]", f"{LEADS}::test_fuzz_valid"},
         set(),
-        f"test_example[{LEADS}::SUCCESS RESPONSE]",
+        f"{LEADS}::test_example[SUCCESS RESPONSE]",
         "- The response body does not match the documented schema (required)",
         "    'code' is a required property",
         "    at $.data[[]*[]]",
@@ -118,9 +118,9 @@ FAULTS = [
     ),
     _fault(
         "id-not-a-string",
-        {f"test_example[{LEADS}::SUCCESS RESPONSE]", f"test_fuzz_valid[{LEADS}]"},
+        {f"{LEADS}::test_example[SUCCESS RESPONSE]", f"{LEADS}::test_fuzz_valid"},
         set(),
-        f"test_example[{LEADS}::SUCCESS RESPONSE]",
+        f"{LEADS}::test_example[SUCCESS RESPONSE]",
         "- The response body does not match the documented schema (type)",
         "    73896400000213* is not of type 'string'",
         "    at $.data[[]*[]].details.id",
@@ -128,9 +128,9 @@ FAULTS = [
     ),
     _fault(
         "wrong-error-code",
-        {f"test_example[{LEADS}::MANDATORY_NOT_FOUND]"},
-        {f"test_fuzz_invalid[{LEADS}]"},
-        f"test_example[{LEADS}::MANDATORY_NOT_FOUND]",
+        {f"{LEADS}::test_example[MANDATORY_NOT_FOUND]"},
+        {f"{LEADS}::test_fuzz_invalid"},
+        f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
         "- Expected documented error MANDATORY_NOT_FOUND",
         "    at $.data[[]*[]].code",
         "    expected 'MANDATORY_NOT_FOUND', got [[]'INVALID_DATA'[]]",
@@ -138,12 +138,12 @@ FAULTS = [
     _fault(
         "record-error-at-top",
         {
-            f"test_example[{LEADS}::INVALID_DATA (no field)]",
-            f"test_example[{LEADS}::INVALID_DATA (field)]",
-            f"test_example[{LEADS}::MANDATORY_NOT_FOUND]",
+            f"{LEADS}::test_example[INVALID_DATA (no field)]",
+            f"{LEADS}::test_example[INVALID_DATA (field)]",
+            f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
         },
-        {f"test_fuzz_invalid[{LEADS}]"},
-        f"test_example[{LEADS}::MANDATORY_NOT_FOUND]",
+        {f"{LEADS}::test_fuzz_invalid"},
+        f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
         "- Error MANDATORY_NOT_FOUND at the top level",
         "    documented per record, in data[[][]]",
         "    expected data[[][]].code == 'MANDATORY_NOT_FOUND', got top-level error",
@@ -156,7 +156,7 @@ FAULTS = [
             if outcome == "PASSED" and "SUCCESS RESPONSE" not in name and "fuzz_valid" not in name
         },
         set(),
-        f"test_example[{LEADS}::INVALID_DATA (field)]",
+        f"{LEADS}::test_example[INVALID_DATA (field)]",
         "  replaying documented example 'INVALID_DATA (field)'",
         "- Server error 500",
         "    expected no 5xx for any request, got 500",
@@ -165,9 +165,9 @@ FAULTS = [
     ),
     _fault(
         "accepts-missing-ids",
-        {f"test_example[{LEADS}::MANDATORY_NOT_FOUND]"},
-        {f"test_fuzz_invalid[{LEADS}]"},
-        f"test_example[{LEADS}::MANDATORY_NOT_FOUND]",
+        {f"{LEADS}::test_example[MANDATORY_NOT_FOUND]"},
+        {f"{LEADS}::test_fuzz_invalid"},
+        f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
         "- Expected documented error MANDATORY_NOT_FOUND",
         "    expected 'MANDATORY_NOT_FOUND', got [[]'SUCCESS', 'SUCCESS'[]]",
         "Request body:",
@@ -176,10 +176,10 @@ FAULTS = [
     _fault(
         "envelope-without-status",
         {
-            f"test_example[{LEADS}::INVALID_REQUEST_METHOD]",
-            f"test_example[{LEADS}::AUTHENTICATION_FAILURE]",
+            f"{LEADS}::test_example[INVALID_REQUEST_METHOD]",
+            f"{LEADS}::test_example[AUTHENTICATION_FAILURE]",
             *(
-                f"test_example[{BULK}::{x}]"
+                f"{BULK}::test_example[{x}]"
                 for x in ("MISSING_REQUIRED_KEY", "INVALID_CALLBACK_URL", "FILE_NOT_SUPPORTED")
             ),
             # Bulk Write documents neither error: its method and auth tests take any 4xx, so
@@ -188,7 +188,7 @@ FAULTS = [
             *_tests("test_method", "test_auth", ops=(LEADS,)),
         },
         _tests("test_fuzz_invalid"),
-        f"test_method[{LEADS}]",
+        f"{LEADS}::test_method",
         "  an undocumented method (COPY) must get the documented method error",
         "- The error envelope is incomplete",
         "    missing status",
@@ -196,9 +196,9 @@ FAULTS = [
     ),
     _fault(
         "ignores-method",
-        {f"test_example[{LEADS}::INVALID_REQUEST_METHOD]", *_tests("test_method")},
+        {f"{LEADS}::test_example[INVALID_REQUEST_METHOD]", *_tests("test_method")},
         _tests("test_fuzz_invalid"),
-        f"test_method[{LEADS}]",
+        f"{LEADS}::test_method",
         "COPY http://127.0.0.1:*/crm/v2/Leads/actions/mass_update (Leads)",
         "- Wrong status for documented error INVALID_REQUEST_METHOD",
         "    expected 400, got 200",
@@ -206,9 +206,9 @@ FAULTS = [
     ),
     _fault(
         "accepts-no-credentials",
-        {f"test_example[{LEADS}::AUTHENTICATION_FAILURE]", *_tests("test_auth")},
+        {f"{LEADS}::test_example[AUTHENTICATION_FAILURE]", *_tests("test_auth")},
         _tests("test_fuzz_invalid"),
-        f"test_auth[{LEADS}]",
+        f"{LEADS}::test_auth",
         "  a request without credentials must get the authentication error",
         "- Wrong status for documented error AUTHENTICATION_FAILURE",
         "    expected 401, got 200",
@@ -219,9 +219,9 @@ FAULTS = [
     _strict(
         _fault(
             "local-date-times",
-            {f"test_example[{LEADS}::SUCCESS RESPONSE]", f"test_fuzz_valid[{LEADS}]"},
+            {f"{LEADS}::test_example[SUCCESS RESPONSE]", f"{LEADS}::test_fuzz_valid"},
             set(),
-            f"test_example[{LEADS}::SUCCESS RESPONSE]",
+            f"{LEADS}::test_example[SUCCESS RESPONSE]",
             "- The response body does not match the documented schema (format)",
             "    '12/05/2021 07:26' is not a 'date-time'",
             "    at $.data[[]*[]].details.Modified_Time",
@@ -230,9 +230,9 @@ FAULTS = [
     ),
     _fault(
         "rejects-valid-updates",
-        {f"test_example[{LEADS}::SUCCESS RESPONSE]"},
+        {f"{LEADS}::test_example[SUCCESS RESPONSE]"},
         set(),  # not strict: to a generated valid request, an error is a documented answer
-        f"test_example[{LEADS}::SUCCESS RESPONSE]",
+        f"{LEADS}::test_example[SUCCESS RESPONSE]",
         "  replaying documented example 'SUCCESS RESPONSE'",
         "- The documented success example got error INVALID_DATA",
         "    expected the documented success response, got 200 with error INVALID_DATA",
@@ -243,9 +243,9 @@ FAULTS = [
 FUZZ_FAULTS = [
     _fault(
         "answers-differently",
-        {f"test_fuzz_valid[{LEADS}]"},
-        {f"test_fuzz_invalid[{LEADS}]"},
-        f"test_fuzz_valid[{LEADS}]",
+        {f"{LEADS}::test_fuzz_valid"},
+        {f"{LEADS}::test_fuzz_invalid"},
+        f"{LEADS}::test_fuzz_valid",
         # the house format, not Hypothesis's FlakyFailure traceback
         "POST http://127.0.0.1:*/crm/v2/Leads/actions/mass_update (Leads)",
         "  a generated valid request",
@@ -259,9 +259,9 @@ FUZZ_FAULTS = [
     ),
     _fault(
         "crashes-on-negative-count",
-        {f"test_fuzz_valid[{LEADS}]"},
-        {f"test_fuzz_invalid[{LEADS}]"},  # an invalid request may carry a negative count too
-        f"test_fuzz_valid[{LEADS}]",
+        {f"{LEADS}::test_fuzz_valid"},
+        {f"{LEADS}::test_fuzz_invalid"},  # an invalid request may carry a negative count too
+        f"{LEADS}::test_fuzz_valid",
         "  a generated valid request",
         "- Server error 500",
         "Request body:",
@@ -273,9 +273,9 @@ FUZZ_FAULTS = [
     ),
     _fault(
         "accepts-missing-ids",
-        {f"test_fuzz_invalid[{LEADS}]"},
+        {f"{LEADS}::test_fuzz_invalid"},
         set(),
-        f"test_fuzz_invalid[{LEADS}]",
+        f"{LEADS}::test_fuzz_invalid",
         "  invalid request (missing required property 'ids') must get documented error "
         "MANDATORY_NOT_FOUND",
         "- Expected documented error MANDATORY_NOT_FOUND",
@@ -285,7 +285,7 @@ FUZZ_FAULTS = [
         "ignores-method",
         _tests("test_fuzz_invalid"),
         set(),
-        f"test_fuzz_invalid[{BULK}]",
+        f"{BULK}::test_fuzz_invalid",
         # Bulk Write documents no method error: a standard method nothing serves there
         "DELETE http://127.0.0.1:*/crm/bulk/v2/write (Bulk Write / Create Bulk Write Job)",
         "  invalid request (wrong method DELETE) must get a client error (4xx)",
@@ -296,7 +296,7 @@ FUZZ_FAULTS = [
         "ignores-method",
         _tests("test_fuzz_invalid"),
         set(),
-        f"test_fuzz_invalid[{LEADS}]",
+        f"{LEADS}::test_fuzz_invalid",
         "COPY http://127.0.0.1:*/crm/v2/Leads/actions/mass_update (Leads)",
         "  invalid request (wrong method COPY) must get documented error INVALID_REQUEST_METHOD",
         "- Wrong status for documented error INVALID_REQUEST_METHOD",
@@ -305,7 +305,7 @@ FUZZ_FAULTS = [
         "accepts-no-credentials",
         _tests("test_fuzz_invalid"),
         set(),
-        f"test_fuzz_invalid[{LEADS}]",
+        f"{LEADS}::test_fuzz_invalid",
         "  invalid request (no credentials) must get documented error AUTHENTICATION_FAILURE",
         "- Wrong status for documented error AUTHENTICATION_FAILURE",
         "    expected 401, got 200",
@@ -314,7 +314,7 @@ FUZZ_FAULTS = [
         "accepts-no-credentials",
         _tests("test_fuzz_invalid"),
         set(),
-        f"test_fuzz_invalid[{BULK}]",
+        f"{BULK}::test_fuzz_invalid",
         "  invalid request (no credentials) must get a client error (4xx)",
         "- Expected a client error (4xx)",
         "    expected 4xx, got 201",
@@ -381,13 +381,13 @@ def test_the_reproduce_line_replays_the_same_failures(
     url = serve(GALLERY["crashes-on-negative-count"](bundled_contracts))
     args = ("--contracts-checks", "fuzz", "--contracts-select", LEADS, "--contracts-seed", "4242")
     first = run_plugin(pytester, zoho, url, *args, "--contracts-max-examples", "100")
-    lines = failure_section(first, f"test_fuzz_valid[{LEADS}]").lines
+    lines = failure_section(first, f"{LEADS}::test_fuzz_valid").lines
     command = shlex.split(lines[lines.index("Reproduce with:") + 2].strip())
     assert command[:2] == ["pytest", "--contracts"]
     # the line alone runs the same generated requests against the same server
     again = pytester.runpytest("-v", "-p", "no:cacheprovider", *command[1:])
-    assert f"test_fuzz_valid[{LEADS}]" in failed(again)
-    assert failure_section(again, f"test_fuzz_valid[{LEADS}]").lines == lines
+    assert f"{LEADS}::test_fuzz_valid" in failed(again)
+    assert failure_section(again, f"{LEADS}::test_fuzz_valid").lines == lines
 
 
 def test_the_correct_mock_passes_strict(
@@ -417,6 +417,6 @@ def test_an_unreachable_server_fails_each_test_without_crashing_the_run(
         pytester, zoho, f"http://127.0.0.1:{port}", "--contracts-checks", "method,auth"
     )
     result.assert_outcomes(failed=4)
-    failure_section(result, f"test_method[{LEADS}]").fnmatch_lines(
+    failure_section(result, f"{LEADS}::test_method").fnmatch_lines(
         ["COPY http://127.0.0.1:*/crm/v2/Leads/actions/mass_update (Leads)", "- Connection refused"]
     )

@@ -26,7 +26,7 @@ from postman_contracts._client_mock import ContractMock
 from postman_contracts._http import Credentials, HttpClient
 from postman_contracts.contracts import ContractSet, open_contracts
 from postman_contracts.contracts._violations import Violation, Violations
-from postman_contracts.generators import responses
+from postman_contracts.generators import documented_responses
 from tests.paths import BUNDLED, CORPUS_FILES, ROOT
 
 EXAMPLE = ROOT / "examples" / "zoho_client"
@@ -359,7 +359,7 @@ def test_respond_with_draws_a_fresh_response_per_call_inside_given(zoho: Contrac
         @settings(max_examples=15, database=None, suppress_health_check=list(HealthCheck))
         @given(data=st.data())
         def run(data: st.DataObject) -> None:
-            mock.respond_with("leads", responses(leads, status=200), data)
+            mock.respond_with("leads", documented_responses(leads, status=200), data)
             assert post().status_code == 200
 
         run()

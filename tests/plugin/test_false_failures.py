@@ -73,7 +73,7 @@ def test_basic_auth_sends_base64_of_user_and_password(
         "--contracts-var",
         "password=s3cret-pass",
     )
-    assert outcomes(result) == {"test_example[things::OK]": "PASSED"}
+    assert outcomes(result) == {"things::test_example[OK]": "PASSED"}
     assert server.seen[0][2]["authorization"] == expected
 
 
@@ -107,8 +107,8 @@ def test_the_no_credentials_test_sends_no_api_key_copied_from_the_example(
         "apiKey=k-123456789",
     )
     assert outcomes(result) == {
-        "test_example[things::OK]": "PASSED",
-        "test_auth[things]": "PASSED",
+        "things::test_example[OK]": "PASSED",
+        "things::test_auth": "PASSED",
     }
     without = [h for m, p, h, b in server.seen if h.get("x-api-key") != "k-123456789"]
     assert without == [{k: v for k, v in without[0].items() if k != "x-api-key"}]
@@ -163,11 +163,11 @@ def test_undocumented_method_auth_and_invalid_cases_accept_any_client_error(
     url = serve(Server(_framework(lambda method, path, body: _things(body))))
     result = _run(pytester, name, url, "--contracts-checks", "examples,method,auth,invalid")
     assert outcomes(result) == {
-        "test_example[things::Created]": "PASSED",
-        "test_example[things::Bad name]": "PASSED",
-        "test_fuzz_invalid[things]": "PASSED",
-        "test_method[things]": "PASSED",
-        "test_auth[things]": "PASSED",
+        "things::test_example[Created]": "PASSED",
+        "things::test_example[Bad name]": "PASSED",
+        "things::test_fuzz_invalid": "PASSED",
+        "things::test_method": "PASSED",
+        "things::test_auth": "PASSED",
     }
 
 
@@ -202,19 +202,19 @@ def test_an_authentication_error_is_collection_wide_only_where_the_collection_sh
     # documented on one operation: evidence for that one only; on two alike: shared, so the
     # third must answer it too
     assert outcomes(result) == {
-        "test_auth[things0]": "PASSED",
-        "test_auth[things1]": "PASSED",
-        "test_auth[things2]": "PASSED" if documented_on == 1 else "FAILED",
+        "things0::test_auth": "PASSED",
+        "things1::test_auth": "PASSED",
+        "things2::test_auth": "PASSED" if documented_on == 1 else "FAILED",
     }
     if documented_on == 2:
-        failure_section(result, "test_auth[things2]").fnmatch_lines(
+        failure_section(result, "things2::test_auth").fnmatch_lines(
             [
                 "  a request without credentials must get the authentication error",
                 "- Expected documented error AUTH_FAILED",
             ]
         )
     else:
-        result.stdout.fnmatch_lines(["*test_auth[[]things2[]] PASSED*"])
+        result.stdout.fnmatch_lines(["*::things2::test_auth PASSED*"])
 
 
 # -- the method test on overlapping path templates -----------------------------------------------
@@ -252,7 +252,7 @@ def test_the_method_test_sends_no_method_an_overlapping_template_serves(
         "--contracts-select",
         "export",
     )
-    assert outcomes(result) == {"test_method[export]": "PASSED"}
+    assert outcomes(result) == {"export::test_method": "PASSED"}
     assert [(m, p) for m, p, _, _ in server.seen] == [("PATCH", "/orders/export")]
 
 
@@ -293,8 +293,8 @@ def test_an_example_without_a_status_is_skipped_and_accepted_by_its_twin(
     server = Server(lambda *_: (201, "application/json", {"id": 1, "name": "a"}))
     result = _run(pytester, name, serve(server), "--contracts-checks", "examples")
     assert outcomes(result) == {
-        "test_example[things::Created]": "PASSED",
-        "test_example[things::Unexpected error]": "SKIPPED",
+        "things::test_example[Created]": "PASSED",
+        "things::test_example[Unexpected error]": "SKIPPED",
     }
     result.stdout.fnmatch_lines(
         ["SKIPPED * Unexpected error documents no status (an OpenAPI 'default' response*"]
@@ -350,13 +350,13 @@ def test_examples_of_one_request_still_fail_a_response_documented_for_none(
     url = serve(_orders_server(404, 202))
     result = _run(pytester, name, url, "--contracts-checks", "examples")
     assert outcomes(result) == {
-        "test_example[orders::Created]": "PASSED",
-        "test_example[orders::Out of stock]": "FAILED",
-        "test_example[orders::Duplicate]": "FAILED",
-        "test_example[put-thing::Updated]": "FAILED",
-        "test_example[put-thing::Created]": "FAILED",
+        "orders::test_example[Created]": "PASSED",
+        "orders::test_example[Out of stock]": "FAILED",
+        "orders::test_example[Duplicate]": "FAILED",
+        "put-thing::test_example[Updated]": "FAILED",
+        "put-thing::test_example[Created]": "FAILED",
     }
-    failure_section(result, "test_example[put-thing::Created]").fnmatch_lines(
+    failure_section(result, "put-thing::test_example[Created]").fnmatch_lines(
         [
             "PUT http://127.0.0.1:*/things/1 (put thing)",
             "  replaying documented example 'Created' (documented with 2 responses for this "
@@ -397,10 +397,10 @@ def test_a_value_saved_differently_by_chance_is_not_demanded_of_the_server(
     args = ("--contracts-checks", "examples,fuzz,invalid", "--contracts-max-examples", "30")
     result = _run(pytester, name, serve(Server(answer)), *args)
     assert outcomes(result) == {
-        "test_example[pay::OK]": "PASSED",
-        "test_example[pay::Refused]": "SKIPPED",
-        "test_fuzz_valid[pay]": "PASSED",
-        "test_fuzz_invalid[pay]": "PASSED",
+        "pay::test_example[OK]": "PASSED",
+        "pay::test_example[Refused]": "SKIPPED",
+        "pay::test_fuzz_valid": "PASSED",
+        "pay::test_fuzz_invalid": "PASSED",
     }
     result.stdout.fnmatch_lines(
         [

@@ -21,11 +21,11 @@ from tests.plugin.conftest import FAST, WsgiApp, outcomes, run_plugin
 LEADS_TESTS = 12  # 8 examples, fuzz valid and invalid, method, auth
 BULK_TESTS = 8  # 4 examples, fuzz valid and invalid, method, auth
 _DEAD_URL = "http://127.0.0.1:9"  # the discard port: nothing answers there
-_GENERATED = re.compile(r"zoho-crm\.postman_collection\.json::(test_\w+\[.*\])$")
+_GENERATED = re.compile(r"zoho-crm\.postman_collection\.json::(.+?::test_\w+(?:\[.*\])?)$")
 
 
 def _collected(result: pytest.RunResult) -> list[str]:
-    """The generated test names (``test_example[leads::SUCCESS RESPONSE]``) a ``--collect-only
+    """The generated test names (``leads::test_example[SUCCESS RESPONSE]``) a ``--collect-only
     -q`` run lists."""
     return [m.group(1) for line in result.outlines if (m := _GENERATED.search(line))]
 
@@ -144,10 +144,9 @@ def test_select_keeps_the_matching_operations_and_examples(
     names = _collected(result)
     assert len(names) == expected, names
     for name in names:  # each test kept names a selected operation or example
-        case = name[name.index("[") + 1 : -1]
-        assert any(
-            fnmatchcase(n, g) for g in select.split(",") for n in (case, case.split("::")[0])
-        )
+        op, _, test = name.partition("::test_")
+        case = f"{op}::{test[test.index('[') + 1 : -1]}" if "[" in test else op
+        assert any(fnmatchcase(n, g) for g in select.split(",") for n in (case, op))
 
 
 def test_select_by_example_picks_exactly_that_example(pytester: pytest.Pytester, zoho: str) -> None:
@@ -155,7 +154,7 @@ def test_select_by_example_picks_exactly_that_example(pytester: pytest.Pytester,
         "--collect-only", "-q", "--contracts", zoho, "--contracts-base-url", _DEAD_URL,
         "--contracts-select", "leads::SUCCESS*",
     )  # fmt: skip
-    assert _collected(result) == ["test_example[leads::SUCCESS RESPONSE]"]
+    assert _collected(result) == ["leads::test_example[SUCCESS RESPONSE]"]
 
 
 def test_checks_limit_the_kinds_of_test(pytester: pytest.Pytester, zoho: str) -> None:
@@ -165,16 +164,16 @@ def test_checks_limit_the_kinds_of_test(pytester: pytest.Pytester, zoho: str) ->
     )  # fmt: skip
     names = _collected(result)
     assert len(names) == 12
-    assert {n.split("[")[0] for n in names} == {"test_example"}
+    assert {n.split("::")[-1].split("[")[0] for n in names} == {"test_example"}
     result = pytester.runpytest(
         "--collect-only", "-q", "--contracts", zoho, "--contracts-base-url", _DEAD_URL,
         "--contracts-checks", "fuzz, auth",
     )  # fmt: skip
-    assert sorted(_collected(result)) == [
-        "test_auth[bulk-write/create-bulk-write-job]",
-        "test_auth[leads]",
-        "test_fuzz_valid[bulk-write/create-bulk-write-job]",
-        "test_fuzz_valid[leads]",
+    assert _collected(result) == [  # in collection order, each operation's tests together
+        "leads::test_fuzz_valid",
+        "leads::test_auth",
+        "bulk-write/create-bulk-write-job::test_fuzz_valid",
+        "bulk-write/create-bulk-write-job::test_auth",
     ]
 
 
@@ -185,13 +184,13 @@ def test_generated_ids_are_readable(pytester: pytest.Pytester, zoho: str) -> Non
     names = _collected(result)
     assert len(names) == LEADS_TESTS + BULK_TESTS == len(set(names))
     for name in (
-        "test_example[leads::INVALID_DATA (field)]",
-        "test_example[leads::INVALID_DATA (no field)]",
-        "test_example[bulk-write/create-bulk-write-job::INVALID_CALLBACK_URL]",
-        "test_fuzz_valid[leads]",
-        "test_fuzz_invalid[bulk-write/create-bulk-write-job]",
-        "test_method[leads]",
-        "test_auth[leads]",
+        "leads::test_example[INVALID_DATA (field)]",
+        "leads::test_example[INVALID_DATA (no field)]",
+        "bulk-write/create-bulk-write-job::test_example[INVALID_CALLBACK_URL]",
+        "leads::test_fuzz_valid",
+        "bulk-write/create-bulk-write-job::test_fuzz_invalid",
+        "leads::test_method",
+        "leads::test_auth",
     ):
         assert name in names
 
@@ -203,10 +202,10 @@ def test_k_selects_generated_tests_by_their_readable_names(
         "--collect-only", "-q", "--contracts", zoho, "--contracts-base-url", _DEAD_URL,
         "-k", "test_method or AUTHENTICATION_FAILURE",
     )  # fmt: skip
-    assert sorted(_collected(result)) == [
-        "test_example[leads::AUTHENTICATION_FAILURE]",
-        "test_method[bulk-write/create-bulk-write-job]",
-        "test_method[leads]",
+    assert _collected(result) == [
+        "leads::test_example[AUTHENTICATION_FAILURE]",
+        "leads::test_method",
+        "bulk-write/create-bulk-write-job::test_method",
     ]
 
 
@@ -332,14 +331,21 @@ def test_junit_xml_lists_the_generated_tests(
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite is not None
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("20", "2", "2")
-    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    # JUnit's classname is the node id's path and operation, dotted; its name the test
+    cases = {
+        f"{c.get('classname', '').partition('.json.')[2]}::{c.get('name')}": c
+        for c in suite.iter("testcase")
+    }
     assert set(cases) == set(outcomes(result))
-    failure = cases["test_example[bulk-write/create-bulk-write-job::SUCCESS RESPONSE]"].find(
+    leads_auth = cases["leads::test_auth"]
+    assert leads_auth.get("classname") == "zoho-crm.postman_collection.json.leads"
+    assert leads_auth.get("name") == "test_auth"
+    failure = cases["bulk-write/create-bulk-write-job::test_example[SUCCESS RESPONSE]"].find(
         "failure"
     )
     assert failure is not None
     assert "- Wrong status code" in (failure.text or "")
-    skipped = cases["test_example[leads::NOT_APPROVED]"].find("skipped")
+    skipped = cases["leads::test_example[NOT_APPROVED]"].find("skipped")
     assert skipped is not None
     assert "NOT_APPROVED is caused by server state" in (skipped.get("message") or "")
 
@@ -363,9 +369,9 @@ def test_arrange_state_hook_replays_state_examples(
     result = run_plugin(pytester, zoho, mock_url, "--contracts-checks", "examples")
     state = outcomes(result)
     # arranged: replayed (the mock cannot arrange state, so it fails or passes, but runs)
-    assert state["test_example[leads::NOT_APPROVED]"] in ("PASSED", "FAILED")
+    assert state["leads::test_example[NOT_APPROVED]"] in ("PASSED", "FAILED")
     # not arranged (the hook returned None): still skipped
-    assert state["test_example[leads::RECORD_LOCKED]"] == "SKIPPED"
+    assert state["leads::test_example[RECORD_LOCKED]"] == "SKIPPED"
     assert (pytester.path / "arranged.txt").read_text().splitlines() == [
         f"leads|NOT_APPROVED|{mock_url}",
         f"leads|RECORD_LOCKED|{mock_url}",

@@ -67,7 +67,7 @@ def test_a_token_echoed_by_a_failing_server_is_redacted(
     assert f"Bearer {CANARY}" in server.received
     _assert_no_canary(result, report)
     # the echo is shown, redacted, where the token was
-    failure_section(result, "test_example[leads::SUCCESS RESPONSE]").fnmatch_lines(
+    failure_section(result, "leads::test_example[SUCCESS RESPONSE]").fnmatch_lines(
         [
             "- Server error 500",
             "Response: [[]500[]] application/json",

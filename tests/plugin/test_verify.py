@@ -83,7 +83,7 @@ def test_verify_fails_on_a_broken_server(
     report = capsys.readouterr().out
     pytest.LineMatcher(report.splitlines()).fnmatch_lines(
         [
-            "*test_example[[]bulk-write/create-bulk-write-job::SUCCESS RESPONSE[]]*",
+            "*bulk-write/create-bulk-write-job::test_example[[]SUCCESS RESPONSE[]]*",
             "- Wrong status code",
         ]
     )
@@ -97,9 +97,13 @@ def test_verify_writes_junit_xml(tmp_path: Path) -> None:
     suite = ET.parse(target).getroot().find("testsuite")
     assert suite is not None
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("20", "0", "2")
-    names = {c.get("name") for c in suite.iter("testcase")}
-    assert "test_example[leads::SUCCESS RESPONSE]" in names
-    assert "test_fuzz_invalid[bulk-write/create-bulk-write-job]" in names
+    # node id PATH::OP::test_x[...]: JUnit's classname is "PATH.OP" (dotted), its name test_x[...]
+    names = {
+        f"{c.get('classname', '').partition('.json.')[2]}::{c.get('name')}"
+        for c in suite.iter("testcase")
+    }
+    assert "leads::test_example[SUCCESS RESPONSE]" in names
+    assert "bulk-write/create-bulk-write-job::test_fuzz_invalid" in names
 
 
 def test_verify_of_a_missing_collection_is_bad_input() -> None:

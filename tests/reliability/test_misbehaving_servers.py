@@ -232,7 +232,7 @@ def test_a_misbehaving_server_fails_one_test_clearly_and_the_run_goes_on(
     result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*test_example?leads::SUCCESS RESPONSE? FAILED*",
+            "*::leads::test_example?SUCCESS RESPONSE? FAILED*",
             f"*- {title}*",
             "*Reproduce with:*",
         ]

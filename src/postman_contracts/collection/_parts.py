@@ -26,6 +26,7 @@ from postman_contracts.collection._model import (
     Url,
     Variable,
 )
+from postman_contracts.collection._pointer import to_pointer
 from postman_contracts.collection._secrets import is_secret_name
 from postman_contracts.collection._source import Limits
 
@@ -63,7 +64,7 @@ class Where:
         """The JSON pointer of this location, such as ``#/item/0/request/body/raw``."""
         if self._pointer is None:
             assert self._parent is not None  # only at() leaves the pointer unset
-            tail = "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in self._keys)
+            tail = to_pointer(self._keys)
             self._pointer = self._parent.pointer + tail
         return self._pointer
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from postman_contracts._errors import CollectionError
+from postman_contracts.collection._pointer import escape_token
 
 __all__ = [
     "Limits",
@@ -95,7 +96,7 @@ def lone_surrogate(value: Any, text: str, start: int = 0, end: int | None = None
             for key, child in node.items():
                 if not _is_unicode(key):
                     return pointer  # the key itself cannot be shown
-                stack.append((child, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"))
+                stack.append((child, f"{pointer}/{escape_token(key)}"))
         elif isinstance(node, list):
             stack.extend((child, f"{pointer}/{i}") for i, child in enumerate(node))
     return None

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from postman_contracts.collection import Example, Operation, Placeholder, Request
+from postman_contracts.collection._pointer import escape_token, to_pointer, unescape_token
 from postman_contracts.contracts._formats import detect_format
 
 __all__ = [
@@ -133,19 +134,9 @@ def pointer_to_path(pointer: str) -> str:
     """``/resource/0/file_id`` → ``resource[0].file_id``."""
     out = ""
     for part in pointer.split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
+        part = unescape_token(part)
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
     return out
-
-
-def escape_token(key: str | int) -> str:
-    """One JSON pointer reference token (RFC 6901): ``~`` and ``/`` escaped."""
-    return str(key).replace("~", "~0").replace("/", "~1")
-
-
-def to_pointer(parts: Iterable[str | int]) -> str:
-    """``["resource", 0, "file_id"]`` → ``/resource/0/file_id``."""
-    return "".join("/" + escape_token(p) for p in parts)
 
 
 def generic_pointer(pointer: str) -> str:
@@ -380,10 +371,8 @@ def _error_texts(error: Example) -> list[str]:
 def _names_field_or_value(trigger: Trigger, texts: list[str]) -> bool:
     """Whether the error's texts name the changed field (a word of its name) or the value."""
     words = {w.lower() for text in texts for w in _WORD.findall(text)}
-    name = (
+    name = unescape_token(
         next((p for p in reversed(trigger.pointer.split("/")[1:]) if not p.isdigit()), "")
-        .replace("~1", "/")
-        .replace("~0", "~")
     )
     parts = {w.lower() for w in _NAME_WORD.findall(name)}
     parts = {w for w in parts if len(w) >= 3 and w not in _COMMON_WORDS}

@@ -56,6 +56,7 @@ from typing import Any, Final, Literal, NoReturn
 
 from postman_contracts._errors import ContractError, InvalidArgument
 from postman_contracts.collection._placeholders import Placeholder, TypeSlot
+from postman_contracts.collection._pointer import to_pointer
 from postman_contracts.contracts._evidence import EvidencePolicy
 from postman_contracts.contracts._formats import (
     ALL_FORMATS,
@@ -409,8 +410,7 @@ class _Located(Exception):
 
 
 def _pointer(parts: list[str]) -> str:
-    escaped = (part.replace("~", "~0").replace("/", "~1") for part in reversed(parts))
-    return "#" + "".join("/" + part for part in escaped)
+    return "#" + to_pointer(reversed(parts))
 
 
 def _index_of(arr: list[Any], value: object) -> int:

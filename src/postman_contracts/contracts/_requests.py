@@ -31,6 +31,7 @@ from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
 from postman_contracts.contracts._checks import Checker, json_path
 from postman_contracts.contracts._evidence import EVIDENCE_KEY
@@ -621,7 +622,7 @@ MISSING = object()
 def resolve_pointer(value: Any, pointer: str) -> Any:
     """The value at a JSON pointer in ``value``, or :data:`MISSING`."""
     for raw in pointer.split("/")[1:]:
-        key = raw.replace("~1", "/").replace("~0", "~")
+        key = unescape_token(raw)
         if isinstance(value, dict) and key in value:
             value = value[key]
         elif isinstance(value, list) and key.isdigit() and int(key) < len(value):

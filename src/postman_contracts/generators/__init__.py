@@ -1,15 +1,17 @@
 """Hypothesis strategies from contracts: valid requests, labelled invalid ones, responses.
 
 ``from_schema(schema)`` compiles a JSON Schema (the subset our inference emits, plus what
-overrides commonly add) into a strategy by construction; ``requests(operation)`` draws complete
-valid requests; ``invalid_requests(operation)`` draws requests that break one stated rule, each
-with the documented error it must get; ``responses(operation)`` draws documented responses,
-for fuzzing clients.
+overrides commonly add) into a strategy by construction; ``valid_requests(operation)`` draws
+complete valid requests; ``invalid_requests(operation)`` draws requests that break one stated
+rule, each with the documented error it must get; ``documented_responses(operation)`` draws
+documented responses, for fuzzing clients. ``requests`` and ``responses``, their names until
+0.1, are deprecated aliases (they shadowed the HTTP libraries of those names).
 """
 
 from __future__ import annotations
 
 from postman_contracts._errors import InvalidArgument
+from postman_contracts.generators._deprecated import requests, responses
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._requests import (
     KINDS,
@@ -17,9 +19,10 @@ from postman_contracts.generators._requests import (
     InvalidRequest,
     documented_invalid_requests,
     invalid_requests,
-    requests,
 )
-from postman_contracts.generators._responses import GeneratedResponse, responses
+from postman_contracts.generators._requests import requests as valid_requests
+from postman_contracts.generators._responses import GeneratedResponse
+from postman_contracts.generators._responses import responses as documented_responses
 
 __all__ = [
     "KINDS",
@@ -28,8 +31,10 @@ __all__ = [
     "InvalidArgument",
     "InvalidRequest",
     "documented_invalid_requests",
+    "documented_responses",
     "from_schema",
     "invalid_requests",
     "requests",
     "responses",
+    "valid_requests",
 ]

@@ -65,6 +65,13 @@ class Compiler(Protocol):
     def optional(self, really: bool = True) -> AbstractContextManager[None]:
         """Context in which compiled nodes are optional parts of a value."""
 
+    @property
+    def array_depth(self) -> int:
+        """How many arrays enclose the node being compiled."""
+
+    def inside_array(self) -> AbstractContextManager[None]:
+        """Context in which compiled nodes are elements of an array."""
+
 
 def any_json() -> Strategy:
     """Any JSON value: null, booleans, integers, finite floats, text, arrays and objects."""
@@ -194,6 +201,50 @@ def _open_object(
 DEFAULT_EXTRA_ITEMS = 8
 
 
+#: About how many scalar values one unbounded array may hold at most, all its elements together.
+LEAF_BUDGET = 384
+
+
+def default_extra_items(items: Schema, compiler: Compiler) -> int:
+    """How many elements past ``minItems`` an array without ``maxItems`` may hold: 8, halved
+    per enclosing array, and fewer when each element is large (at least 1).
+
+    Why: sizes multiply. A page of 8 apideck companies (``list-companies``), each with eight
+    lists of 8 addresses, emails or links, is thousands of values; half of the draws overran
+    Hypothesis's choice budget (the ``data_too_large`` health check, and seconds a body).
+    Halving per level keeps nesting from multiplying, and :data:`LEAF_BUDGET` over the
+    element's largest size keeps a wide element from being repeated 8 times.
+    """
+    extra = max(1, DEFAULT_EXTRA_ITEMS >> compiler.array_depth)
+    return max(1, min(extra, LEAF_BUDGET // _leaves(items, compiler, compiler.array_depth + 1)))
+
+
+def _leaves(schema: Schema, compiler: Compiler, depth: int, seen: int = 0) -> int:
+    """An estimate of the most scalar values a value of ``schema`` holds, arrays at their
+    default length at ``depth``; capped at :data:`LEAF_BUDGET` (and at 6 levels of ``$ref``)."""
+    if seen > 6:
+        return 1
+    schema = _target(schema, compiler)
+    if not isinstance(schema, Mapping):
+        return 1
+    parts = [*schema.get("anyOf", ()), *schema.get("oneOf", ()), *schema.get("allOf", ())]
+    total = max((_leaves(p, compiler, depth, seen + 1) for p in parts), default=0)
+    if "$ref" in schema:
+        total = max(total, _leaves(compiler.resolve(schema["$ref"]), compiler, depth, seen + 1))
+    for sub in (schema.get("properties") or {}).values():
+        total += _leaves(sub, compiler, depth, seen + 1)
+        if total >= LEAF_BUDGET:
+            return LEAF_BUDGET
+    if "items" in schema or "prefixItems" in schema:
+        items = schema.get("items", True)
+        each = _leaves(items, compiler, depth + 1, seen + 1) if items is not False else 0
+        high = schema.get("maxItems")
+        if high is None:
+            high = int(schema.get("minItems", 0)) + max(1, DEFAULT_EXTRA_ITEMS >> depth)
+        total += int(high) * each + len(schema.get("prefixItems", ()))
+    return max(1, min(total, LEAF_BUDGET))
+
+
 def array_strategy(
     compiler: Compiler, schema: Mapping[str, Any], pointer: str, example: object
 ) -> Strategy:
@@ -209,8 +260,9 @@ def array_strategy(
     if high is None:
         # Unbounded arrays nested in large response schemas overflow Hypothesis's buffer
         # (the data_too_large health check) and cost seconds a value; documented examples show
-        # short lists, so an array without maxItems holds at most minItems + 8 elements.
-        high = low + DEFAULT_EXTRA_ITEMS
+        # short lists, so an array without maxItems holds at most minItems + 8 elements, fewer
+        # inside other arrays (see default_extra_items).
+        high = low + default_extra_items(schema.get("items", True), compiler)
     examples = example if isinstance(example, list) else []
     if schema.get("prefixItems"):
         return _prefixed(compiler, schema, pointer, (low, high), examples)
@@ -220,7 +272,7 @@ def array_strategy(
             raise Unsatisfiable(f"items is false, so minItems {low} cannot be met at {pointer}")
         return st.builds(list)
     item_example = next((value for value in examples if compiler.valid(value, items)), NO_EXAMPLE)
-    with compiler.optional(low == 0):
+    with compiler.optional(low == 0), compiler.inside_array():
         element = compiler.compile(items, pointer_join(pointer, "items"), item_example)
     if not schema.get("uniqueItems", False):
         return st.lists(element, min_size=low, max_size=high)
@@ -250,7 +302,7 @@ def _prefixed(
     heads = []
     for index in range(count):
         sub_example = examples[index] if index < len(examples) else NO_EXAMPLE
-        with compiler.optional(index >= low):
+        with compiler.optional(index >= low), compiler.inside_array():
             where = pointer_join(pointer, "prefixItems", index)
             heads.append(compiler.compile(prefix[index], where, sub_example))
     rest_low = max(0, low - count)
@@ -260,7 +312,7 @@ def _prefixed(
             raise Unsatisfiable(f"minItems {low} cannot be met with prefixItems at {pointer}")
         strategy: Strategy = st.tuples(*heads).map(list)
     else:
-        with compiler.optional(rest_low == 0):
+        with compiler.optional(rest_low == 0), compiler.inside_array():
             element = compiler.compile(items, pointer_join(pointer, "items"))
         tail = st.lists(element, min_size=rest_low, max_size=rest_high)
         strategy = st.builds(_concat, st.tuples(*heads), tail)

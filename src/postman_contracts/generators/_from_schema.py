@@ -176,6 +176,7 @@ class _Compiler:
         self._pending: set[str] = set()
         self._optional_depth = 0
         self._merge_depth = 0
+        self._array_depth = 0
         self._any: Strategy | None = None
 
     def check_example(self, example: object) -> None:
@@ -208,6 +209,19 @@ class _Compiler:
             yield
         finally:
             self._optional_depth -= really
+
+    @property
+    def array_depth(self) -> int:
+        return self._array_depth
+
+    @contextmanager
+    def inside_array(self) -> Iterator[None]:
+        """Mark the nodes compiled inside as array elements (nested arrays are shorter)."""
+        self._array_depth += 1
+        try:
+            yield
+        finally:
+            self._array_depth -= 1
 
     def compile(self, schema: Schema, pointer: str, example: object = NO_EXAMPLE) -> Strategy:
         """The strategy for ``schema`` at ``pointer``, shrinking toward ``example`` if valid."""

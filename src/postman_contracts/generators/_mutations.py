@@ -18,6 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts import ContractSet, OperationContract, Trigger
 from postman_contracts.contracts._catalog import to_pointer
 from postman_contracts.contracts._checks import json_path
@@ -263,7 +264,7 @@ def _resolve(body: Any, pointer: str) -> tuple[bool, tuple[Any, ...]]:
     parts: list[Any] = []
     value = body
     for raw in pointer.split("/")[1:]:
-        key = raw.replace("~1", "/").replace("~0", "~")
+        key = unescape_token(raw)
         if isinstance(value, dict) and key in value:
             parts.append(key)
             value = value[key]

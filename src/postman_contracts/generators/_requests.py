@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
-from postman_contracts.collection._placeholders import dynamic_value, fill_slots
+from postman_contracts.collection._placeholders import fill_slots
+from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
 from postman_contracts.contracts._catalog import generic_pointer
 from postman_contracts.contracts._exchange import RequestSpec
@@ -44,7 +44,6 @@ __all__ = [
     "requests",
 ]
 
-_SLOT = re.compile(r"\{\{([^{}]+)\}\}")
 KINDS = frozenset(
     {
         "missing_required",
@@ -117,22 +116,10 @@ def _example_for(schema: Mapping[str, Any] | None, *, fill: Mapping[str, str] | 
         return None
     validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     for example in schema.get("examples") or []:
-        candidate = _fill_json(example, fill) if fill is not None else example
+        candidate = fill_slots(example, fill) if fill is not None else example
         if validator.is_valid(candidate):
             return candidate
     return None
-
-
-def _fill_json(value: Any, variables: Mapping[str, str]) -> Any:
-    if isinstance(value, str) and "{{" in value:
-        return _SLOT.sub(
-            lambda m: variables.get(m.group(1)) or dynamic_value(m.group(1)) or m.group(0), value
-        )
-    if isinstance(value, list):
-        return [_fill_json(v, variables) for v in value]
-    if isinstance(value, dict):
-        return {k: _fill_json(v, variables) for k, v in value.items()}
-    return value
 
 
 # A public https URL by construction: a DNS name (never an IP literal), no userinfo.
@@ -145,7 +132,7 @@ def _subschema(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
     """The subschema that validates the body value at ``pointer`` (indices go to ``items``)."""
     node: Any = schema
     for raw in pointer.split("/")[1:]:
-        key = raw.replace("~1", "/").replace("~0", "~")
+        key = unescape_token(raw)
         if not isinstance(node, dict):
             return None
         node = (
@@ -184,7 +171,8 @@ def _body_strategy(schema: Mapping[str, Any]) -> st.SearchStrategy[Any]:
 
 
 def _fill(text: str, variables: Mapping[str, str]) -> str:
-    return _SLOT.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
+    """A path template's ``{{variables}}`` filled by the one slot-filling policy."""
+    return str(fill_slots(text, variables, json=False))
 
 
 # A path segment needs text, and text that survives the trip: unreserved characters only.

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeGuard
 
 from postman_contracts._errors import InvalidArgument
+from postman_contracts.collection._pointer import escape_token, unescape_token
 
 __all__ = [
     "ANNOTATIONS",
@@ -71,7 +72,7 @@ def is_annotation(key: str) -> bool:
 
 def pointer_join(pointer: str, *parts: str | int) -> str:
     """Extend the JSON pointer ``pointer`` (``#`` or ``#/...``) by escaped ``parts``."""
-    escaped = (str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    escaped = (escape_token(part) for part in parts)
     return "/".join((pointer, *escaped))
 
 
@@ -90,7 +91,7 @@ def resolve_ref(
         raise InvalidArgument(f"unsupported $ref {ref!r} at {at}: only local '#/...' references")
     node: object = root
     for raw in ref[2:].split("/") if ref != "#" else ():
-        part = raw.replace("~1", "/").replace("~0", "~")
+        part = unescape_token(raw)
         if isinstance(node, Mapping) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
