@@ -10,7 +10,7 @@ from postman_contracts.contracts import build_contracts
 from postman_contracts.contracts._checks import Checker
 from postman_contracts.contracts._exchange import HttpRequest, RequestSpec
 from postman_contracts.contracts._requests import judge_request
-from postman_contracts.generators import InvalidRequest, invalid_requests, requests
+from postman_contracts.generators import InvalidRequest, invalid_requests, valid_requests
 from tests.contracts.exchange_builders import collection, form_request, response
 
 _FILE = {"key": "upload", "type": "file", "src": "a.png"}
@@ -46,7 +46,7 @@ _SETTINGS = settings(max_examples=40, suppress_health_check=list(HealthCheck), d
 
 
 @_SETTINGS
-@given(requests(CONTRACTS["urlencoded"].operations[0]))  # type: ignore[attr-defined]
+@given(valid_requests(CONTRACTS["urlencoded"].operations[0]))  # type: ignore[attr-defined]
 def test_valid_urlencoded_requests_meet_the_policy(spec: RequestSpec) -> None:
     contracts = CONTRACTS["urlencoded"]
     assert spec.form == "urlencoded"
@@ -55,7 +55,7 @@ def test_valid_urlencoded_requests_meet_the_policy(spec: RequestSpec) -> None:
 
 
 @_SETTINGS
-@given(requests(CONTRACTS["formdata"].operations[0]))  # type: ignore[attr-defined]
+@given(valid_requests(CONTRACTS["formdata"].operations[0]))  # type: ignore[attr-defined]
 def test_valid_multipart_requests_meet_the_policy(spec: RequestSpec) -> None:
     contracts = CONTRACTS["formdata"]
     assert spec.form == "multipart" and isinstance(spec.body["upload"], bytes)

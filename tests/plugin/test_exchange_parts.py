@@ -87,7 +87,7 @@ def test_a_server_reading_forms_as_documented_passes_every_test(
     name = _write(pytester, _form_collection())
     result = _run(pytester, name, serve(server))
     found = outcomes(result)
-    assert "test_fuzz_valid[pay]" in found and "test_fuzz_invalid[pay]" in found
+    assert "pay::test_fuzz_valid" in found and "pay::test_fuzz_invalid" in found
     assert failed(result) == set(), result.stdout.str()
     sent = [body for method, _, headers, body in server.seen if method == "POST" and body]
     assert any(b"amount=" in body for body in sent)
@@ -99,8 +99,8 @@ def test_a_missing_required_form_field_is_sent_labelled(
 ) -> None:
     name = _write(pytester, _form_collection())
     result = _run(pytester, name, serve(Server(_form_server(crash_without_amount=True))))
-    assert "test_fuzz_invalid[pay]" in failed(result)
-    section = failure_section(result, "test_fuzz_invalid[pay]")
+    assert "pay::test_fuzz_invalid" in failed(result)
+    section = failure_section(result, "pay::test_fuzz_invalid")
     section.fnmatch_lines(["*Server error 500*"])
     section.fnmatch_lines(["*missing required form field 'amount'*"])
 
@@ -151,8 +151,8 @@ def test_a_missing_required_query_parameter_is_a_labelled_invalid_request(
         "--contracts-checks",
         "invalid",
     )
-    assert failed(result) == {"test_fuzz_invalid[list]"}
-    failure_section(result, "test_fuzz_invalid[list]").fnmatch_lines(
+    assert failed(result) == {"list::test_fuzz_invalid"}
+    failure_section(result, "list::test_fuzz_invalid").fnmatch_lines(
         ["*missing required query parameter 'limit'*"]
     )
 
@@ -175,8 +175,8 @@ def test_a_response_of_another_media_type_fails_its_replay(
     name = _write(pytester, collection(("things", req, [response("OK", 200, {"id": 1}, req)])))
     server = Server(lambda method, path, headers, data: (200, content_type, body))
     result = _run(pytester, name, serve(server), "--contracts-checks", "examples")
-    assert outcomes(result) == {"test_example[things::OK]": "FAILED" if fails else "PASSED"}
+    assert outcomes(result) == {"things::test_example[OK]": "FAILED" if fails else "PASSED"}
     if fails:
-        failure_section(result, "test_example[things::OK]").fnmatch_lines(
+        failure_section(result, "things::test_example[OK]").fnmatch_lines(
             ["*The response is text/html, not the documented application/json*"]
         )
