@@ -119,9 +119,6 @@ _MOCK_KNOWN = {
     "meilisearch-default": "the mock answers an undocumented invalid request with its own 400 "
     "in the envelope shared by all errors, which lacks keys this operation's documented 400 shows",
     "meilisearch-example": "as meilisearch-default",
-    "paystack-example": "a form field the importer flattened to '[object Object]' is sent as that "
-    "text, which the mock's request policy reads as a slot, not a value: 'missing required form "
-    "field metadata'",
 }
 
 

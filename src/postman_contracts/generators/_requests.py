@@ -289,20 +289,26 @@ def _form_body(op: OperationContract, body: Any) -> tuple[Any, None, bool, str]:
         return body, None, True, form
     props = (op.request.schema or {}).get("properties") or {}
     files = {k for k, s in props.items() if isinstance(s, dict) and "contentMediaType" in s}
+    untyped = {k for k, s in props.items() if isinstance(s, dict) and "type" not in s}
     out = {
-        k: (as_text(v).encode("utf-8") if k in files and form == "multipart" else _field(v))
+        k: (
+            as_text(v).encode("utf-8")
+            if k in files and form == "multipart"
+            else _field(v, untyped=k in untyped)
+        )
         for k, v in body.items()
     }
     return out, None, True, form
 
 
-def _field(value: Any) -> Any:
+def _field(value: Any, *, untyped: bool) -> Any:
     """A drawn form value as a form can carry it: a field of no documented type may be drawn
-    as ``null`` or an object, which a form has no way to send but as text."""
+    as ``null``, an object or a list (which would send no field at all when empty), which a
+    form has no way to send but as text."""
     if value is None:
         return ""
     if isinstance(value, dict) or (
-        isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)
+        isinstance(value, list) and (untyped or any(isinstance(v, (dict, list)) for v in value))
     ):
         return json.dumps(value, sort_keys=True)
     return value
