@@ -237,7 +237,24 @@ class MockApp:
         code = {"auth": "UNAUTHORIZED", "method": "METHOD_NOT_ALLOWED"}.get(
             issue.kind, "INVALID_REQUEST"
         )
-        return self._synthetic(status, code, issue.message, note=f"{code} ({issue.message})")
+        return self._synthetic(
+            status,
+            code,
+            issue.message,
+            note=f"{code} ({issue.message})",
+            shape=self._own_error_shape(op, status),
+        )
+
+    def _own_error_shape(self, op: OperationContract, status: int) -> dict[str, Any] | None:
+        """The body of an error ``op`` documents under ``status`` (top level), whole: the mock's
+        own error of that status then has every member the documented one has, not only the
+        members all of the collection's errors share."""
+        for entry in op.errors:
+            if entry.status == status and entry.placement == "top":
+                x = next((x for x in op.examples if x.name == entry.example), None)
+                if x is not None and isinstance(x.response_body, dict):
+                    return x.response_body
+        return None
 
     def _error_template(self) -> dict[str, Any] | None:
         """A documented error, cut to the collection's envelope keys, to shape the mock's own
@@ -265,16 +282,23 @@ class MockApp:
         details: dict[str, Any] | None = None,
         *,
         note: str = "",
+        shape: dict[str, Any] | None = None,
     ) -> _Reply:
         """The mock's own error (no documented one applies), in the documented envelope when
-        the collection has one: every envelope key filled with a value of its documented type."""
+        the collection has one: every envelope key (or every member of ``shape``, an error
+        body documented for this status) filled with a value of its documented type."""
         # The message and details quote the request (its path, a field name): never a secret,
         # even back. The rest is documentation, served as the contracts hold it.
         message = self.redact(message)
         details = redact_json(details, self.redact) if details else details
         env = self.contracts.envelope
-        if env is not None and self._template is not None:
-            body = _fill_envelope(self._template, env, status, code, message, details, top=True)
+        template = shape if shape is not None and env is not None else self._template
+        if shape is not None and env is not None and isinstance(shape.get(env.code_key or ""), str):
+            # the operation documents this status with this code: the mock cannot know a
+            # truer one, and an invented code would break what the documentation shows
+            code = shape[env.code_key or ""]
+        if env is not None and template is not None:
+            body = _fill_envelope(template, env, status, code, message, details, top=True)
         else:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
         text = json.dumps(body, ensure_ascii=False)
