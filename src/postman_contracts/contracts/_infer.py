@@ -57,7 +57,7 @@ from typing import Any, Final, Literal, NoReturn
 from postman_contracts._errors import ContractError, InvalidArgument
 from postman_contracts.collection._placeholders import Placeholder, TypeSlot
 from postman_contracts.collection._pointer import to_pointer
-from postman_contracts.contracts._evidence import EvidencePolicy
+from postman_contracts.contracts._evidence import EvidencePolicy, without_evidence
 from postman_contracts.contracts._formats import (
     ALL_FORMATS,
     DATE,
@@ -729,17 +729,8 @@ class SchemaBuilder:
         are not independent examples of each other.
         """
         schemas = [self._emit(child) for child in props.values()]
-        bare = [_bare(one) for one in schemas]
+        bare = [without_evidence(one) for one in schemas]
         return schemas[0] if all(one == bare[0] for one in bare) else {}
-
-
-def _bare(schema: Any) -> Any:
-    """``schema`` without evidence, to compare two positions' constraints."""
-    if isinstance(schema, dict):
-        return {k: _bare(v) for k, v in schema.items() if k != "x-evidence"}
-    if isinstance(schema, list):
-        return [_bare(v) for v in schema]
-    return schema
 
 
 #: Keys that are data, not names: ids, dates, uuids, and the converter's ``key_0``, ``key_1``
