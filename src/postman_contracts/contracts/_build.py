@@ -69,6 +69,21 @@ def redact_json(value: Any, redact: Redactor) -> Any:
     return _redact_walk(value, redact)
 
 
+def _typed_copy(value: Any, redact: Redactor) -> Any:
+    """``_typed_samples(redact_json(value, redact))``, in one pass where it can be.
+
+    Only a string holding ``<`` can be a ``<type>`` slot (a slot object is written as its
+    ``<type>`` text), so when the copy's JSON text has none, filling slots would only copy
+    it again: with ``dynamic=False`` and no variables, ``{{variables}}`` stay as written.
+    """
+    if not redact and isinstance(value, (dict, list)):
+        with contextlib.suppress(ValueError, TypeError, RecursionError):
+            text = json.dumps(value, default=str, ensure_ascii=False)
+            copy = json.loads(text)
+            return copy if "<" not in text else _typed_samples(copy)
+    return _typed_samples(redact_json(value, redact))
+
+
 def _redact_walk(value: Any, redact: Redactor) -> Any:
     if isinstance(value, Placeholder):
         return str(value)
@@ -286,7 +301,7 @@ class _Builder:
             schema = self.schema_of(bodies)
         if schema is not None:
             concrete = [redact_json(b, self.redact) for b in bodies if not _has_slots(b)]
-            examples = concrete or [_typed_samples(redact_json(bodies[0], self.redact))]
+            examples = concrete or [_typed_copy(bodies[0], self.redact)]
             title = f"{self.collection.name} / {op.item_path}: request body"
             schema = _annotate(schema, title, self.redact(op.description), _unique(examples))
         body = op.request.body
@@ -457,8 +472,7 @@ class _Builder:
             if schema is not None:
                 status = members[0].status
                 title = f"{self.collection.name} / {op.item_path}: {status} response"
-                bodies = [redact_json(e.json, self.redact) for e in members if e.is_json]
-                examples = _unique([_typed_samples(b) for b in bodies])
+                examples = _unique([_typed_copy(e.json, self.redact) for e in members if e.is_json])
                 schema = _annotate(
                     schema, title, "Examples: " + ", ".join(e.name for e in members), examples
                 )
@@ -511,7 +525,7 @@ class _Builder:
                 have = payload.get(key)
                 payload[key] = value if have is None else [*_listed(have), value]
         elif body.is_json:
-            payload = _typed_samples(redact_json(body.json, self.redact))
+            payload = _typed_copy(body.json, self.redact)
         else:
             payload = self.redact(body.raw) if body.mode == "raw" else None
         return ExampleExchange(
@@ -533,7 +547,7 @@ class _Builder:
                 for h in example.headers
                 if h.key.lower() == "content-type"
             ),
-            response_body=_typed_samples(redact_json(example.json, self.redact))
+            response_body=_typed_copy(example.json, self.redact)
             if example.is_json
             else self.redact(example.body),
             response_is_json=example.is_json,

@@ -63,15 +63,29 @@ def _encode(value: Any, newline: str) -> str:
             return "{}"
         inner = newline + "  "
         try:
-            items = [_quote(key) + ": " + _encode(value[key], inner) for key in sorted(value)]
+            keys = sorted(value)
         except TypeError:  # a key that is not a string: the standard library decides
             return _by_json(value, newline)
+        if type(keys[0]) is not str:
+            return _by_json(value, newline)
+        items = []
+        for key in keys:
+            item = value[key]
+            # Strings and integers, the common leaves, are written here rather than by a call.
+            kind = type(item)
+            if kind is str:
+                items.append(_quote(key) + ": " + _quote(item))
+            elif kind is int:
+                items.append(_quote(key) + ": " + int.__repr__(item))
+            else:
+                items.append(_quote(key) + ": " + _encode(item, inner))
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     if kind is list or kind is tuple:
         if not value:
             return "[]"
         inner = newline + "  "
-        return "[" + inner + ("," + inner).join([_encode(v, inner) for v in value]) + newline + "]"
+        texts = [_quote(v) if type(v) is str else _encode(v, inner) for v in value]
+        return "[" + inner + ("," + inner).join(texts) + newline + "]"
     if value is None:
         return "null"
     if value is True:
