@@ -18,10 +18,12 @@ from postman_contracts.plugin import (
     pytest_addoption,
     pytest_collect_file,
     pytest_collection,
+    pytest_collection_finish,
     pytest_configure,
     pytest_configure_node,
     pytest_ignore_collect,
     pytest_report_header,
+    pytest_sessionfinish,
     pytest_unconfigure,
 )
 
@@ -37,9 +39,11 @@ __all__ = [
     "pytest_addoption",
     "pytest_collect_file",
     "pytest_collection",
+    "pytest_collection_finish",
     "pytest_configure",
     "pytest_configure_node",
     "pytest_ignore_collect",
     "pytest_report_header",
+    "pytest_sessionfinish",
     "pytest_unconfigure",
 ]

@@ -138,3 +138,21 @@ def test_verify_finds_no_fault_in_the_mock_of_a_real_collection(collection: Path
     rows = _rows(out)
     assert rows, out
     assert {r[-1] for r in rows.values()} == {"pass"}
+
+
+def test_a_budget_shares_the_generated_requests_among_the_fuzz_tests() -> None:
+    # The bundled collection has 2 operations, so 4 fuzz tests: a budget of 4 leaves each one
+    # generated request, after the documented changes, which are always sent.
+    code, out, _ = _verify("--budget", "4")
+    assert code == 0
+    zoho = open_contracts(BUNDLED)
+    for op_id, row in _rows(out).items():
+        documented = documented_invalid_requests(zoho.operation(op_id), contracts=zoho)
+        assert int(row[2]) == 2 + len(documented)
+
+
+def test_workers_check_exactly_what_one_process_does() -> None:
+    code, serial, _ = _verify()
+    code_n, parallel, _ = _verify("-n", "2")
+    assert code == code_n == 0
+    assert _rows(parallel) == _rows(serial)  # the figures come back from the workers

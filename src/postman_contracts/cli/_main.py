@@ -63,6 +63,23 @@ def _var(text: str) -> tuple[str, str]:
     return key, value
 
 
+#: ``verify``'s default budget of generated requests: a collection of up to 400 operations
+#: (800 fuzz tests) is fuzzed at the full 25 requests per test; a larger one shares this many,
+#: so that checking 2,000 operations stays a matter of minutes, not a quarter of an hour.
+DEFAULT_BUDGET = 20_000
+
+
+def _count(text: str) -> int:
+    """A whole number, 0 or more."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    return number
+
+
 def _add_collection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--env", metavar="FILE", help="a Postman environment file")
     p.add_argument(
@@ -158,6 +175,22 @@ def _parser() -> _Parser:
     )
     verify.add_argument(
         "--max-examples", type=int, default=25, metavar="N", help="generated requests per fuzz test"
+    )
+    verify.add_argument(
+        "--budget",
+        type=_count,
+        default=DEFAULT_BUDGET,
+        metavar="N",
+        help="generated requests in all, shared evenly by the fuzz tests, each at most "
+        f"--max-examples (default {DEFAULT_BUDGET:,}; 0: no limit)",
+    )
+    verify.add_argument(
+        "-n",
+        "--workers",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="run the tests in N processes (needs pytest-xdist; default 0: this process)",
     )
     verify.add_argument("--seed", type=int, default=None, help="the Hypothesis seed")
     verify.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report")
@@ -325,6 +358,8 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         args.collection,
         base_url=args.base_url,
         max_examples=args.max_examples,
+        budget=args.budget,
+        workers=args.workers,
         junitxml=args.junitxml,
         env=args.env,
         variables=dict(args.var),

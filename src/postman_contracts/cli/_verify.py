@@ -9,6 +9,7 @@ configuration cannot change what runs, and reads the per-operation figures back 
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import tempfile
 import threading
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
+
+from postman_contracts.server import Stats
 
 __all__ = ["bundled_collection", "run_verify"]
 
@@ -41,6 +44,7 @@ class _Summary:
     stats: dict[str, Any] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     terminated: bool = False
+    workers: Stats = field(default_factory=Stats)  # figures handed over by xdist workers
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.terminated = isinstance(excinfo.value, _Terminated)
@@ -51,12 +55,22 @@ class _Summary:
             if op:
                 self.outcomes.setdefault(op, Counter())[f"{kind}:{report.outcome}"] += 1
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """An xdist worker is done: add what it sent and saw (``verify -n``)."""
+        from postman_contracts.plugin import STATS_OUTPUT
+
+        plain = getattr(node, "workeroutput", {}).get(STATS_OUTPUT)
+        if plain:
+            self.workers.merge(plain)
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         from postman_contracts.plugin import RUN_KEY
 
         if RUN_KEY in session.config.stash:
             run = session.config.stash[RUN_KEY]
-            self.stats = run.stats
+            self.workers.merge(run.stats.to_plain())
+            self.stats = self.workers
             self.names = {op.id: op.item_path for op in run.contracts.operations}
 
 
@@ -135,14 +149,33 @@ def run_verify(
     variables: dict[str, str],
     seed: int | None,
     out: TextIO,
+    budget: int = 0,
+    workers: int = 0,
 ) -> int:
     """Run every check; return 0 when all pass, 1 on violations, 2 on bad input, 143 when
-    stopped by SIGTERM (after removing the run's temporary directory)."""
+    stopped by SIGTERM (after removing the run's temporary directory).
+
+    ``budget`` bounds the generated requests of the whole run (``--contracts-budget``);
+    ``workers`` runs the tests in that many pytest-xdist processes.
+    """
+    if workers and importlib.util.find_spec("xdist") is None:
+        out.write("verify: -n needs pytest-xdist (pip install pytest-xdist)\n")
+        return 2
     summary = _Summary()
+    extra = ["--contracts-budget", str(budget)] + (["-n", str(workers)] if workers else [])
     try:
         with _sigterm_interrupts():
             code = _run(
-                collection, base_url, max_examples, junitxml, env, variables, seed, out, summary
+                collection,
+                base_url,
+                max_examples,
+                junitxml,
+                env,
+                variables,
+                seed,
+                out,
+                summary,
+                extra,
             )
     except _Terminated:
         out.write("\nverify: stopped by SIGTERM\n")
@@ -172,6 +205,7 @@ def _run(
     seed: int | None,
     out: TextIO,
     summary: _Summary,
+    extra: list[str],
 ) -> int:
     """The pytest run of ``verify`` in a temporary directory, against the mock by default;
     its exit code, or ``_TERMINATED`` when pytest was interrupted by SIGTERM."""
@@ -205,6 +239,7 @@ def _run(
                 base_url,
                 "--contracts-max-examples",
                 str(max_examples),
+                *extra,
             ]
             if mock is not None:
                 args.append("--contracts-strict")

@@ -24,17 +24,25 @@ from postman_contracts.plugin._hooks import (
     pytest_addhooks,
     pytest_collect_file,
     pytest_collection,
+    pytest_collection_finish,
     pytest_configure,
     pytest_configure_node,
     pytest_ignore_collect,
     pytest_report_header,
+    pytest_sessionfinish,
     pytest_unconfigure,
 )
-from postman_contracts.plugin._options import RUN_KEY, SETTINGS_KEY, pytest_addoption
+from postman_contracts.plugin._options import (
+    RUN_KEY,
+    SETTINGS_KEY,
+    STATS_OUTPUT,
+    pytest_addoption,
+)
 
 __all__ = [
     "RUN_KEY",
     "SETTINGS_KEY",
+    "STATS_OUTPUT",
     "check_response",
     "contract_mock",
     "contract_responses",
@@ -44,9 +52,11 @@ __all__ = [
     "pytest_addoption",
     "pytest_collect_file",
     "pytest_collection",
+    "pytest_collection_finish",
     "pytest_configure",
     "pytest_configure_node",
     "pytest_ignore_collect",
     "pytest_report_header",
+    "pytest_sessionfinish",
     "pytest_unconfigure",
 ]

@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 
 from postman_contracts.plugin import _hookspec
-from postman_contracts.plugin._items import ContractFile
+from postman_contracts.plugin._items import ContractFile, ContractItem
 from postman_contracts.plugin._options import (
     _CHECKS,
     RUN_KEY,
     SETTINGS_KEY,
+    STATS_OUTPUT,
     TARGET_KEY,
     read_settings,
     run_of,
@@ -32,10 +33,12 @@ __all__ = [
     "pytest_addhooks",
     "pytest_collect_file",
     "pytest_collection",
+    "pytest_collection_finish",
     "pytest_configure",
     "pytest_configure_node",
     "pytest_ignore_collect",
     "pytest_report_header",
+    "pytest_sessionfinish",
     "pytest_unconfigure",
 ]
 
@@ -105,6 +108,26 @@ def pytest_collection(session: pytest.Session) -> None:
     run_of(config)
     if not any(_names(config, str(arg), target) for arg in config.args):
         config.args.append(str(target))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tell the run how many fuzz tests it runs (after ``-k``, ``--deselect``...): they share
+    ``--contracts-budget``. Every xdist worker collects them all, so each counts the same."""
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.fuzz_tests = sum(
+            1
+            for item in session.items
+            if isinstance(item, ContractItem) and item.case.kind.startswith("fuzz")
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker, hand this worker's ``verify`` figures to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    run = session.config.stash.get(RUN_KEY, None)
+    if output is not None and run is not None:
+        output[STATS_OUTPUT] = run.stats.to_plain()
 
 
 @pytest.hookimpl(tryfirst=True)

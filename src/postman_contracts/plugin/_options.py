@@ -50,6 +50,13 @@ _OPTIONS = (
         "25",
     ),
     (
+        "--contracts-budget",
+        "contracts_budget",
+        "generated requests in all, shared evenly by the fuzz tests of the run, each at most "
+        "--contracts-max-examples and at least 1 (0: no budget)",
+        "0",
+    ),
+    (
         "--contracts-seed",
         "contracts_seed",
         "the Hypothesis seed (random, and shown in the header, when unset)",
@@ -73,6 +80,8 @@ _OPTIONS = (
 SETTINGS_KEY = pytest.StashKey[Settings]()
 RUN_KEY = pytest.StashKey[ContractRun]()
 TARGET_KEY = pytest.StashKey[Path]()
+#: Where an xdist worker hands its ``verify`` figures (``Stats.to_plain``) to the controller.
+STATS_OUTPUT = "postman_contracts_stats"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -117,6 +126,14 @@ def _int(config: pytest.Config, dest: str) -> int:
         ) from None
 
 
+def _positive(config: pytest.Config, dest: str, *, least: int) -> int:
+    number = _int(config, dest)
+    if number < least:
+        flag = "--" + dest.replace("_", "-")
+        raise pytest.UsageError(f"{flag} must be at least {least}, got {number}")
+    return number
+
+
 def read_settings(config: pytest.Config) -> Settings:
     """The settings from the command line, else the ini file, else the defaults."""
     variables: dict[str, str] = {}
@@ -154,6 +171,7 @@ def read_settings(config: pytest.Config) -> Settings:
         variables=variables,
         auth_env=str(_value(config, "contracts_auth_env") or ""),
         max_examples=_int(config, "contracts_max_examples"),
+        budget=_positive(config, "contracts_budget", least=0),
         seed=seed,
         timeout=timeout,
         checks=checks,

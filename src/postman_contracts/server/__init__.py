@@ -10,5 +10,6 @@ from __future__ import annotations
 from postman_contracts.server._cases import Case
 from postman_contracts.server._run import ContractRun, NotChecked
 from postman_contracts.server._settings import CHECKS, Settings
+from postman_contracts.server._stats import Stats as Stats
 
 __all__ = ["CHECKS", "Case", "ContractRun", "NotChecked", "Settings"]

@@ -49,6 +49,10 @@ class Sender(Protocol):
     contracts: ContractSet
     variables: dict[str, str]
 
+    @property
+    def fuzz_examples(self) -> int:
+        """Generated requests per fuzz test."""
+
     def check(
         self,
         op: OperationContract,
@@ -75,7 +79,7 @@ class Sender(Protocol):
 
 def _settings(run: Sender) -> settings:
     return settings(
-        max_examples=run.settings.max_examples,
+        max_examples=run.fuzz_examples,
         database=None,
         deadline=None,
         derandomize=False,

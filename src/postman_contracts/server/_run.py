@@ -102,6 +102,8 @@ class ContractRun:
         self.stats = Stats()
         self._kept: list[Releasable] = []
         self._routes: dict[tuple[str, str], OperationContract] | None = None
+        #: how many fuzz tests the session runs (set once collected): they share the budget
+        self.fuzz_tests = 0
         # The contracts live as long as the session. Freezing moves them (and all else alive
         # now) out of the collector's sight, so its later passes stop walking them again and
         # again: on a 5,000-operation collection that was seconds per run. close() undoes it.
@@ -110,6 +112,11 @@ class ContractRun:
     def record(self, op: OperationContract, kind: str, exchange: Exchange) -> None:
         """Count an exchange for the ``verify`` summary."""
         self.stats.record(op, kind, exchange, self.checker)
+
+    @property
+    def fuzz_examples(self) -> int:
+        """Generated requests for each fuzz test of this session (see ``Settings``)."""
+        return self.settings.fuzz_examples(self.fuzz_tests)
 
     @property
     def client(self) -> HttpClient:
@@ -246,7 +253,9 @@ class ContractRun:
         s = self.settings
         # Without the base URL the plugin generates no tests; the seed alone replays nothing.
         args = ["pytest", "--contracts", s.path, "--contracts-base-url", s.base_url]
-        args += ["--contracts-max-examples", str(s.max_examples), "--contracts-seed", str(s.seed)]
+        # The number each fuzz test ran, which a budget may have made fewer than max_examples.
+        args += ["--contracts-max-examples", str(self.fuzz_examples)]
+        args += ["--contracts-seed", str(s.seed)]
         return self.redact(shlex.join(args + (["--contracts-strict"] if s.strict else [])))
 
     # -- fixtures ----------------------------------------------------------------------------

@@ -26,11 +26,24 @@ class Settings:
     variables: dict[str, str] = field(hash=False)
     auth_env: str
     max_examples: int
+    budget: int
     seed: int
     timeout: float
     checks: frozenset[str]
     select: tuple[str, ...]
     strict: bool
+
+    def fuzz_examples(self, fuzz_tests: int) -> int:
+        """Generated requests for each of ``fuzz_tests`` fuzz tests: ``max_examples``, or
+        under a ``budget`` its even share of it (at least one), when that is fewer.
+
+        Why: ``max_examples`` alone makes a run grow with the collection (2,000 operations
+        at 25 requests per fuzz test is 100,000 requests); a budget bounds the whole run, and
+        only collections too large to fuzz fully within it get fewer requests per test.
+        """
+        if self.budget <= 0 or fuzz_tests <= 0:
+            return self.max_examples
+        return min(self.max_examples, max(1, self.budget // fuzz_tests))
 
     def selected(self, name: str, operation: str) -> bool:
         """Whether ``--contracts-select`` keeps a test of ``operation`` named ``name``."""

@@ -31,3 +31,14 @@ class Stats(dict[str, dict[str, Counter[str]]]):
             code = checker.error_code(body, exchange.response.status)
             if code:
                 stats["codes"][code] += 1
+
+    def to_plain(self) -> dict[str, dict[str, dict[str, int]]]:
+        """The figures as plain dicts, to cross a process boundary (an xdist worker's)."""
+        return {op: {part: dict(counts) for part, counts in v.items()} for op, v in self.items()}
+
+    def merge(self, plain: dict[str, dict[str, dict[str, int]]]) -> None:
+        """Add figures of :meth:`to_plain` (another worker's) to these."""
+        for op, parts in plain.items():
+            stats = self.setdefault(op, {"sent": Counter(), "codes": Counter()})
+            for part, counts in parts.items():
+                stats.setdefault(part, Counter()).update(counts)
