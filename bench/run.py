@@ -18,7 +18,9 @@ and the spread (lowest and highest round) printed next to its goal:
    (:mod:`stage_check`);
 6. plugin collection: ``--collect-only`` over 5,000 operations vs plain tests
    (:mod:`stage_collect`);
-7. parallel: ``-n 2`` vs ``-n 0`` against a mock with 20 ms latency (:mod:`stage_e2e`).
+7. parallel: ``-n 2`` vs ``-n 0`` against a mock with 20 ms latency (:mod:`stage_e2e`);
+8. verify: ``postman-contracts verify`` of 2,000 operations, ``-n 2``, default settings
+   (:mod:`stage_verify`; ``--quick`` runs 500 and does not judge them).
 
 Peers live outside the project's dependencies: genson and jsonschema-rs (``pip install
 genson jsonschema-rs``) in this venv; hypothesis-jsonschema in ``../venv-hjs`` (it needs
@@ -48,6 +50,7 @@ def _stages() -> dict[str, Callable[[bool], list[Row]]]:
     import stage_generate
     import stage_infer
     import stage_pipeline
+    import stage_verify
 
     return {
         "1": stage_infer.run,
@@ -57,6 +60,7 @@ def _stages() -> dict[str, Callable[[bool], list[Row]]]:
         "5": stage_check.run,
         "6": stage_collect.run,
         "7": stage_e2e.parallel,
+        "8": stage_verify.run,
     }
 
 
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(stages)
     unknown = sorted(set(chosen) - set(stages))
     if unknown:
-        parser.error(f"no figure {', '.join(unknown)}; figures are 1 to 7")
+        parser.error(f"no figure {', '.join(unknown)}; figures are 1 to 8")
     rows: list[Row] = []
     started = time.perf_counter()
     for number in chosen:

@@ -394,6 +394,9 @@ def _documented_header_names(contracts: ContractSet) -> dict[str, tuple[str, ...
 
 class _QuietHandler(WSGIRequestHandler):
     timeout = 10  # a slow or stalled client cannot hold a thread for ever
+    # Buffered: wsgiref writes the status line, two headers of its own, the headers and the
+    # body as five writes, each its own send and packet; buffered they leave as one.
+    wbufsize = -1
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the app logs one redacted line per request itself."""
