@@ -26,8 +26,9 @@ Peers live outside the project's dependencies: genson and jsonschema-rs (``pip i
 genson jsonschema-rs``) in this venv; hypothesis-jsonschema in ``../venv-hjs`` (it needs
 ``hypothesis==6.170.9``; ``BENCH_VENV_HJS`` overrides the path) and schemathesis in
 ``../venv-st`` (``BENCH_VENV_ST``), each with ``pip install -e .`` where the stage needs it.
-A missing peer turns its rows into "skipped: ..." lines. ``--quick`` finishes in under five
-minutes: it stops inference at N=10,000 and the pipeline at 5,000 operations.
+A missing peer turns its rows into "skipped: ..." lines. ``--quick`` finishes in about six
+minutes (on a quiet machine): it stops inference at N=10,000, the pipeline at 5,000
+operations and verify at 500.
 """
 
 from __future__ import annotations
