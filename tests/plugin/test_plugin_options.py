@@ -121,6 +121,27 @@ def test_max_examples_bounds_the_requests_of_a_fuzz_test(
     assert most // 2 < sent <= most, app.seen
 
 
+@pytest.mark.parametrize(("deselect", "most"), [((), 3), (("-k", "leads"), 6)])
+def test_a_budget_is_shared_by_the_fuzz_tests_that_run(
+    pytester: pytest.Pytester,
+    zoho: str,
+    serve: Callable[[WsgiApp], str],
+    bundled_contracts: ContractSet,
+    deselect: tuple[str, ...],
+    most: int,
+) -> None:
+    # Two fuzz tests (one per operation) share 6 requests; with -k leaving one, it has all 6.
+    app = _Counting(bundled_contracts)
+    url = serve(app)
+    args = ["--contracts", zoho, "--contracts-base-url", url, "--contracts-checks", "fuzz"]
+    args += ["--contracts-max-examples", "12", "--contracts-budget", "6", *deselect]
+    pytester.runpytest(*args, "--contracts-seed", "1", "-p", "no:cacheprovider").assert_outcomes(
+        passed=2 if not deselect else 1, deselected=1 if deselect else 0
+    )
+    sent = app.seen["POST /crm/v2/Leads/actions/mass_update"]
+    assert most // 2 < sent <= most, app.seen
+
+
 # -- selection -----------------------------------------------------------------------------------
 
 
@@ -236,6 +257,7 @@ def test_no_base_url_means_no_server_tests(pytester: pytest.Pytester, zoho: str)
             ["--contracts-max-examples", "lots"],
             "ERROR: --contracts-max-examples must be a whole number, got 'lots'",
         ),
+        (["--contracts-budget", "-1"], "ERROR: --contracts-budget must be at least 0, got -1"),
         (["--contracts-timeout", "soon"], "ERROR: --contracts-timeout must be a number of seconds"),
         (["--contracts-var", "novalue"], "ERROR: --contracts-var expects KEY=VALUE, got 'novalue'"),
     ],
