@@ -401,10 +401,16 @@ def read_body(value: object, where: Where, content_type: str) -> Body | None:
         variables = g.get("variables")
         if isinstance(variables, (dict, list)):
             variables = json.dumps(variables, ensure_ascii=False)
+        query = text(g.get("query"), where.at("graphql", "query"), "graphql query")
+        variables_text = text(variables, where.at("graphql", "variables"), "variables")
+        parsed = parse_json_body(variables_text, where.at("graphql", "variables"), declared=True)
+        # What Postman sends: the document and its variables as one JSON object.
+        wire = {"query": query, "variables": parsed if isinstance(parsed, dict) else {}}
         return Body(
             mode="graphql",
-            raw=text(g.get("query"), where.at("graphql", "query"), "graphql query"),
-            graphql_variables=text(variables, where.at("graphql", "variables"), "variables"),
+            raw=query,
+            json=wire if query.strip() else NOT_JSON,
+            graphql_variables=variables_text,
         )
     if mode == "file":
         f = b.get("file") or {}

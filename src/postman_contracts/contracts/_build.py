@@ -27,7 +27,7 @@ from postman_contracts.collection import (
     find_placeholders,
 )
 from postman_contracts.collection._gc import collector_paused
-from postman_contracts.collection._placeholders import TypeSlot, fill_slots, slot_of_text
+from postman_contracts.collection._placeholders import TypeSlot, fill_slots
 from postman_contracts.contracts._catalog import (
     Envelope,
     ErrorEntry,
@@ -46,6 +46,7 @@ from postman_contracts.contracts._model import (
     RequestContract,
     ResponseContract,
 )
+from postman_contracts.contracts._routing import RouteKey, Shown, route_keys
 from postman_contracts.contracts._text import (
     FILE_SCHEMA,
     FILE_VALUE,
@@ -231,6 +232,28 @@ def _text_object(pairs: Iterable[tuple[str, str | None]]) -> dict[str, Any]:
     return out
 
 
+def _is_slot(segment: str) -> bool:
+    return (segment.startswith(":") and len(segment) > 1) or (
+        segment.startswith("{") and segment.endswith("}")
+    )
+
+
+def _key_body(request: Request) -> Any:
+    """What a request's body shows a routing key: its JSON (a GraphQL body's too), or the
+    raw text of any other body."""
+    body = request.body
+    if body is None:
+        return None
+    if body.is_json:
+        return body.json
+    return body.raw if body.mode == "raw" else None
+
+
+#: Members of a GraphQL request besides ``query`` and ``variables`` (GraphQL over HTTP):
+#: documented by the protocol, whatever the examples show.
+_GRAPHQL_MEMBERS = {"operationName": {"type": "string"}, "extensions": {"type": "object"}}
+
+
 def _file_fields(requests: Iterable[Request]) -> set[str]:
     return {
         p.key
@@ -247,6 +270,34 @@ class _Builder:
         self.options = replace(options, evidence=True)
         self.redact = Redactor(collection.secrets)
         self.envelope: Envelope | None = detect_envelope(collection.operations)
+        self.route_keys = self._route_keys()
+
+    def _route_keys(self) -> dict[str, RouteKey]:
+        """The routing key of each operation that shares its method and path with others
+        (path parameters of any name alike), where the collection shows what differs."""
+        routes: dict[tuple[str, str], list[Operation]] = {}
+        for op in self.collection.operations:
+            segments = op.request.url.path_template.strip("/").split("/")
+            shape = "/".join("{}" if _is_slot(s) else s for s in segments)
+            routes.setdefault((op.method, shape), []).append(op)
+        out: dict[str, RouteKey] = {}
+        for ops in routes.values():
+            if len(ops) < 2:
+                continue
+            shown = [
+                [Shown(r.header, _key_body(r), r.header("Content-Type")) for r in self.good(op)]
+                for op in ops
+            ]
+            for op, key in zip(ops, route_keys(shown), strict=True):
+                if key is not None:
+                    values = tuple(self.redact(v) if isinstance(v, str) else v for v in key.values)
+                    out[op.id] = replace(key, values=values)
+        return out
+
+    def good(self, op: Operation) -> list[Request]:
+        """The requests that document ``op`` as valid: the item's and its successes'."""
+        successes, _ = classify(op, self.envelope)
+        return [op.request] + [e.original_request for e in successes if e.original_request]
 
     def schema_of(self, samples: Iterable[Any]) -> dict[str, Any] | None:
         builder = SchemaBuilder(self.options)
@@ -294,8 +345,16 @@ class _Builder:
         content_type = op.request.header("Content-Type")
         if content_type is None and body is not None:
             content_type = "application/json" if body.is_json else _FORM_TYPES.get(mode)
+            if mode == "file":
+                content_type = "application/octet-stream"  # what a file is, told nothing else
         if form and media_kind(content_type) not in ("form", "multipart"):
             content_type = _FORM_TYPES.get(mode, URLENCODED)  # what Postman sends a form as
+        if mode == "file" or (not form and media_kind(content_type) == "binary"):
+            schema = None  # bytes of a media type (an image, a file): no JSON to describe
+        elif mode == "graphql" and schema is not None:
+            props = schema.setdefault("properties", {})
+            for name, member in _GRAPHQL_MEMBERS.items():
+                props.setdefault(name, dict(member))
         headers = {"Content-Type": content_type.split(";")[0].strip()} if content_type else {}
         auth = auth_contract(op.auth) if op.auth is not None else header_auth(op.request)
         return RequestContract(
@@ -310,6 +369,16 @@ class _Builder:
             auth=auth,
             disabled_query=self.disabled_query(good),
             header_params=self.header_params(good, auth),
+            route_key=self.route_keys.get(op.id),
+            graphql=self.redact(body.raw) if body is not None and mode == "graphql" else None,
+            text_body=self.redact(body.raw)
+            if body is not None
+            and mode == "raw"
+            and not body.is_json
+            and not form
+            and body.raw.strip()
+            and media_kind(content_type) in ("xml", "text")
+            else None,
         )
 
     def form_schema(self, good: list[Request]) -> tuple[dict[str, Any] | None, list[Any]]:
@@ -343,12 +412,18 @@ class _Builder:
     def parameters(self, op: Operation, good: list[Request]) -> tuple[Parameter, ...]:
         out: list[Parameter] = []
         path_samples = [
-            {v.key: slot_of_text(v.value) for v in r.url.variables} for r in good if r.url.variables
+            _text_object((v.key, v.value) for v in r.url.variables if v.value)
+            for r in good
+            if r.url.variables
         ]
         names = [v.key for v in op.request.url.variables] or [
             s[1:] for s in op.request.url.path if s.startswith(":") and len(s) > 1
         ]
-        out += self._params(names, path_samples, "path", required_all=True)
+        # A path variable is one segment: never empty, whatever the examples show.
+        out += [
+            replace(p, schema={**p.schema, "minLength": 1})
+            for p in self._params(names, [s for s in path_samples if s], "path", required_all=True)
+        ]
         query_samples = [
             _text_object((q.key, q.value) for q in r.url.enabled_query if q.key) for r in good
         ]
@@ -425,7 +500,7 @@ class _Builder:
         if not names:
             return []
         schema = self.schema_of(samples) or {}
-        if where == "query":
+        if where in ("query", "path"):
             mark_text_types(schema, samples)
         props = schema.get("properties", {})
         required = set(schema.get("required", []))

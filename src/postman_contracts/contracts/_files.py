@@ -251,6 +251,12 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
         doc["disabled_query"] = [_parameter_json(p) for p in req.disabled_query]
     if req.header_params:  # likewise
         doc["request_headers"] = [_parameter_json(p) for p in req.header_params]
+    if req.route_key is not None:  # likewise
+        doc["route_key"] = req.route_key.as_json()
+    if req.graphql is not None:
+        doc["request"]["graphql"] = req.graphql
+    if req.text_body is not None:
+        doc["request"]["text"] = req.text_body
     return doc
 
 

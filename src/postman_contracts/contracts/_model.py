@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
 from postman_contracts.contracts._evidence import EvidencePolicy
+from postman_contracts.contracts._routing import RouteKey
 
 T = TypeVar("T")
 
@@ -28,6 +29,7 @@ __all__ = [
     "Parameter",
     "RequestContract",
     "ResponseContract",
+    "RouteKey",
     "Trigger",
 ]
 
@@ -89,6 +91,13 @@ class RequestContract:
             diff reads them; checks and generators use ``parameters``.
         header_params: the documented request headers other than Content-Type, transport
             headers and credentials (which ``auth`` describes), each ``required`` or not.
+        route_key: what tells this operation apart from the others documented on its method
+            and path (a SOAPAction, a GraphQL operation name...), or ``None`` (alone on its
+            route, or a variant of the others); see :mod:`._routing`.
+        graphql: the documented GraphQL document of a ``graphql`` body (``schema`` is then
+            the schema of the JSON body sent, ``{"query", "variables"}``), or ``None``.
+        text_body: the documented body of a request that is XML or text, sent as it is by
+            generated requests (nothing infers a schema of it), or ``None``.
     """
 
     method: str
@@ -102,6 +111,9 @@ class RequestContract:
     auth: AuthContract = AuthContract("noauth")
     disabled_query: tuple[Parameter, ...] = ()
     header_params: tuple[Parameter, ...] = ()
+    route_key: RouteKey | None = None
+    graphql: str | None = None
+    text_body: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from postman_contracts.contracts._model import (
     RequestContract,
     ResponseContract,
 )
+from postman_contracts.contracts._routing import RouteKey
 
 __all__ = ["is_contracts_dir", "load_contracts"]
 
@@ -110,6 +111,9 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
             for p in doc.get("request_headers", ())
         ),
+        route_key=RouteKey.from_json(doc.get("route_key")),
+        graphql=doc["request"].get("graphql"),
+        text_body=doc["request"].get("text"),
     )
     responses = tuple(
         ResponseContract(
