@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from postman_contracts.checking import Checker, HttpRequest, judge_request
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import (
     ContractSet,
@@ -19,9 +20,6 @@ from postman_contracts.contracts import (
     render,
     write_contracts,
 )
-from postman_contracts.contracts._checks import Checker
-from postman_contracts.contracts._exchange import HttpRequest
-from postman_contracts.contracts._requests import judge_request
 from postman_contracts.contracts._routing import graphql_operation_name
 from tests.contracts.exchange_builders import collection, plain_request, response
 from tests.contracts.routing_builders import (

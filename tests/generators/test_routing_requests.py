@@ -14,11 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from postman_contracts.checking import Checker, HttpRequest, RequestSpec, judge_request
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import ContractSet, build_contracts
-from postman_contracts.contracts._checks import Checker
-from postman_contracts.contracts._exchange import HttpRequest, RequestSpec
-from postman_contracts.contracts._requests import judge_request
 from postman_contracts.generators import invalid_requests, valid_requests
 from tests.contracts.exchange_builders import collection, plain_request, response
 from tests.contracts.routing_builders import graphql_collection, soap_collection

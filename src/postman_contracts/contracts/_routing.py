@@ -43,6 +43,7 @@ __all__ = [
     "key_value",
     "request_key_value",
     "route_keys",
+    "soap_body_element",
 ]
 
 #: The key kinds, in the order they are tried.
@@ -129,6 +130,13 @@ def _xml_key(kind: str, body: Any) -> str | None:
         first = next(iter(body_element), None) if body_element is not None else None
         return None if first is None else str(first.tag)
     return str(root.tag) if kind == "xml-root" else None
+
+
+def soap_body_element(body: str | bytes) -> str | None:
+    """The first element of the ``Body`` of a SOAP envelope (``{namespace}local``), or
+    ``None`` when ``body`` is no well-formed SOAP envelope with one: what names a SOAP
+    message, whose root element is always the envelope."""
+    return _xml_key("soap-body", body)
 
 
 def key_value(kind: str, name: str, header: Callable[[str], str | None], body: Any) -> Any:

@@ -31,14 +31,14 @@ from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from postman_contracts.checking._checks import Checker, json_path
+from postman_contracts.checking._exchange import HttpRequest
+from postman_contracts.checking._representation import xml_root
 from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
-from postman_contracts.contracts._checks import Checker, json_path
 from postman_contracts.contracts._evidence import EVIDENCE_KEY
-from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
-from postman_contracts.contracts._representation import xml_root
 from postman_contracts.contracts._routing import RouteKey, request_key_value
 from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
 
@@ -48,9 +48,12 @@ __all__ = [
     "Verdict",
     "by_route_key",
     "contract_issues",
+    "documented_error",
+    "is_form",
     "judge_request",
     "match_route",
     "request_issues",
+    "resolve_pointer",
     "unsafe_url",
 ]
 
@@ -371,8 +374,15 @@ def request_issues(
     *,
     max_bytes: int = 10 * 1024 * 1024,
 ) -> list[Issue]:
-    """Every way ``request`` breaks ``op``'s request contract, most specific first."""
+    """Every way ``request`` breaks ``op``'s request contract, most specific first (a
+    request without ``op``'s routing key is another operation's, or none's)."""
     issues: list[Issue] = []
+    key = op.request.route_key
+    if key is not None:
+        shown = request_key_value(key, request.header, request.body)
+        if shown not in key.values:
+            what = f"{key.label} {shown!r}" if shown is not None else f"no {key.label}"
+            issues.append(Issue("unroutable", "", f"{what}: {op.id} is {key.describe()}"))
     auth = _auth_issue(op, request)
     if auth is not None:
         issues.append(auth)
