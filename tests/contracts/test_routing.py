@@ -16,6 +16,7 @@ from postman_contracts.collection import load_collection
 from postman_contracts.contracts import (
     ContractSet,
     build_contracts,
+    diff_contracts,
     load_contracts,
     render,
     write_contracts,
@@ -215,3 +216,19 @@ def test_a_binary_body_has_a_media_type_and_no_schema(tmp_path: Path) -> None:
     avatar, files = (contracts.operation(i).request for i in ("avatar", "upload"))
     assert (avatar.content_type, avatar.schema) == ("image/png", None)
     assert (files.content_type, files.schema) == ("application/octet-stream", None)
+
+
+def test_the_diff_tells_keyed_operations_apart(tmp_path: Path) -> None:
+    """A SOAP action removed is an operation removed (breaking clients), not a variant; the
+    action left alone, no longer keyed, is the same operation as before."""
+    both = _build(tmp_path, soap_collection())
+    one = soap_collection()
+    one["item"] = one["item"][:1]
+    alone = _build(tmp_path, one)
+    removed = diff_contracts(both, alone)
+    assert [(c.kind, sorted(c.breaks), c.operation) for c in removed] == [
+        ("operation-removed", ["clients"], "POST {{base}}/soap (SOAPAction 'urn:DeleteUser')")
+    ]
+    added = diff_contracts(alone, both)
+    assert [(c.kind, sorted(c.breaks)) for c in added] == [("operation-added", ["servers"])]
+    assert diff_contracts(both, _build(tmp_path, soap_collection())) == []
