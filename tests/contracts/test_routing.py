@@ -76,7 +76,7 @@ def _rpc(action: str, extra: dict[str, Any]) -> dict[str, Any]:
     return plain_request("POST", "/rpc", json_body={"action": action, **extra})
 
 
-def test_a_json_member_keys_operations_whose_bodies_differ_in_shape(tmp_path: Path) -> None:
+def test_a_member_naming_a_procedure_keys_json_operations(tmp_path: Path) -> None:
     create, remove = _rpc("create", {"name": "Ann"}), _rpc("remove", {"id": 7})
     doc = collection(
         ("Create", create, [response("OK", 200, {"id": 7}, create)]),
@@ -98,6 +98,19 @@ def test_items_differing_only_in_values_are_variants_without_a_key(tmp_path: Pat
         ("Create Bob", bob, [response("OK", 201, {"id": 2}, bob)]),
     )
     assert _keys(_build(tmp_path, doc)) == {"create-ann": None, "create-bob": None}
+
+
+def test_other_members_never_key_even_where_shapes_differ(tmp_path: Path) -> None:
+    """A capture in EUR and a split capture in USD, a card and a wallet payment: variants of
+    one operation, whose other currencies and types a server takes all the same."""
+    eur = plain_request("POST", "/captures", json_body={"amount": {"currency": "EUR"}})
+    usd = plain_request(
+        "POST", "/captures", json_body={"amount": {"currency": "USD"}, "splits": [{"id": 1}]}
+    )
+    card = plain_request("POST", "/payments", json_body={"type": "scheme", "number": "4111"})
+    wallet = plain_request("POST", "/payments", json_body={"type": "applepay", "token": "t"})
+    doc = collection(("EUR", eur, []), ("USD", usd, []), ("Card", card, []), ("Wallet", wallet, []))
+    assert set(_keys(_build(tmp_path, doc)).values()) == {None}
 
 
 def test_operations_alone_on_their_route_have_no_key(tmp_path: Path) -> None:

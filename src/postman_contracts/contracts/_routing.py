@@ -14,9 +14,11 @@ collection, never assumed. The kinds, in the order tried:
 4. ``xml-root``: the root element of any other XML body (namespace included);
 5. ``graphql``: the operation name (``operationName``, else the name the document gives its
    operation, ``query Foo``, else its first top-level field);
-6. ``json``: a member of a JSON body (objects only, by JSON pointer) holding one name-like text
-   per operation, where the operations' bodies also differ in shape: two items that differ only
-   in values are two examples of one operation, whatever a member happens to hold.
+6. ``json``: a top-level member of a JSON body that names a procedure (``action``,
+   ``method``, ``operation``, ``command``...: :data:`_PROCEDURE_MEMBERS`) holding one
+   name-like text per operation. Only such members: items that differ in any other value
+   (a currency, a payment method's ``type``, an account type) are most often variants of one
+   operation, and routing by that value would leave every other value unroutable.
 
 The first kind every operation of the route shows, and that splits them (any two operations
 show the same values or none in common, and some two differ), is the key. When none does, the
@@ -51,8 +53,9 @@ KINDS = ("soap-action", "media-action", "soap-body", "xml-root", "graphql", "jso
 _SOAP_ENVELOPES = frozenset(
     {"http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope"}
 )
-#: Members that name a procedure, preferred where several members would split the operations.
-_DISCRIMINATORS = (
+#: Top-level members that name a procedure (JSON-RPC's ``method``, an ``action``), in the
+#: order preferred where several would split the operations.
+_PROCEDURE_MEMBERS = (
     "action",
     "method",
     "operation",
@@ -62,12 +65,8 @@ _DISCRIMINATORS = (
     "cmd",
     "procedure",
     "function",
-    "type",
-    "kind",
-    "event",
 )
 _NAME_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/-]{0,79}$")
-_MAX_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -251,34 +250,17 @@ class Shown:
     content_type: str | None
 
 
-def _constants(body: Any) -> dict[str, str]:
-    """The name-like text members of a JSON body, by pointer (objects only, shallow)."""
-    out: dict[str, str] = {}
-    stack: list[tuple[Any, str, int]] = [(body, "", 0)]
-    while stack:
-        value, pointer, depth = stack.pop()
-        if not isinstance(value, dict) or depth >= _MAX_DEPTH:
-            continue
-        for key, member in value.items():
-            where = f"{pointer}/{escape_token(str(key))}"
-            if isinstance(member, str) and not isinstance(member, Placeholder):
-                if _NAME_LIKE.match(member):
-                    out[where] = member
-            elif isinstance(member, dict):
-                stack.append((member, where, depth + 1))
-    return out
-
-
-def _shape(body: Any, pointer: str = "") -> frozenset[str]:
-    """The member pointers of a JSON body (objects only): its shape, values aside."""
+def _procedures(body: Any) -> dict[str, str]:
+    """The procedure-naming members of a JSON body with a name-like text, by pointer."""
     if not isinstance(body, dict):
-        return frozenset()
-    out: set[str] = set()
-    for key, member in body.items():
-        where = f"{pointer}/{escape_token(str(key))}"
-        out.add(where)
-        out |= _shape(member, where)
-    return frozenset(out)
+        return {}
+    return {
+        f"/{escape_token(key)}": value
+        for key in _PROCEDURE_MEMBERS
+        if isinstance(value := body.get(key), str)
+        and not isinstance(value, Placeholder)
+        and _NAME_LIKE.match(value)
+    }
 
 
 def _splits(values: Sequence[frozenset[Any]]) -> bool:
@@ -292,36 +274,17 @@ def _splits(values: Sequence[frozenset[Any]]) -> bool:
 
 
 def _json_key(operations: Sequence[Sequence[Shown]]) -> tuple[str, list[frozenset[Any]]] | None:
-    bodies = [[s.body for s in shown if isinstance(s.body, dict)] for shown in operations]
-    if not all(bodies):
-        return None
     per_op: list[dict[str, frozenset[str]]] = []
-    for docs in bodies:
-        found = [_constants(b) for b in docs]
-        common = set.intersection(*(set(f) for f in found))
+    for shown in operations:
+        found = [_procedures(s.body) for s in shown]
+        common = set.intersection(*(set(f) for f in found)) if found else set()
         per_op.append({p: frozenset(f[p] for f in found) for p in common})
-    pointers = set.intersection(*(set(p) for p in per_op))
-    shapes = [frozenset().union(*(_shape(b) for b in docs)) for docs in bodies]
-
-    def rank(pointer: str) -> tuple[int, int, str]:
-        last = pointer.rsplit("/", 1)[-1]
-        preferred = _DISCRIMINATORS.index(last) if last in _DISCRIMINATORS else len(_DISCRIMINATORS)
-        return preferred, pointer.count("/"), pointer
-
-    for pointer in sorted(pointers, key=rank):
-        values = [p[pointer] for p in per_op]
-        if not _splits(values):
-            continue
-        # Operations told apart by the member must also differ in shape: otherwise they are
-        # examples of one operation with other values (two customers, two names).
-        apart = all(
-            shapes[i] != shapes[j]
-            for i in range(len(values))
-            for j in range(i + 1, len(values))
-            if values[i] != values[j]
-        )
-        if apart:
-            return pointer, values
+    for key in _PROCEDURE_MEMBERS:
+        pointer = f"/{escape_token(key)}"
+        if all(pointer in p for p in per_op):
+            values = [p[pointer] for p in per_op]
+            if _splits(values):
+                return pointer, values
     return None
 
 
