@@ -54,9 +54,19 @@ def _binary_collection() -> dict[str, Any]:
     )
 
 
+def _rpc_collection() -> dict[str, Any]:
+    create = plain_request("POST", "/rpc", json_body={"action": "create", "name": "Ann"})
+    remove = plain_request("POST", "/rpc", json_body={"action": "remove", "id": 7})
+    return collection(
+        ("Create", create, [response("OK", 200, {"id": 7}, create)]),
+        ("Remove", remove, [response("OK", 200, {"ok": True}, remove)]),
+    )
+
+
 @pytest.mark.parametrize(
     "doc",
     [
+        pytest.param(_rpc_collection(), id="json-action"),
         pytest.param(soap_collection(), id="soap-action"),
         pytest.param(soap_collection(with_action=False), id="soap-body-element"),
         pytest.param(graphql_collection(), id="graphql"),
