@@ -1,9 +1,10 @@
 """``request_issues`` (and the layers over it) for each trigger kind.
 
-One tiny collection documents four operations: ``things`` (a JSON body under Bearer auth, a
+One tiny collection documents six operations: ``things`` (a JSON body under Bearer auth, a
 required typed query parameter, a required header, two documented errors), ``payments`` (a
-form), ``report`` (an XML body) and ``search`` (an API key in the query string, a typed
-query parameter). Each row is one request and the issue kinds it must provoke, in order:
+form), ``report`` (an XML body), ``search`` (an API key in the query string, a typed
+query parameter), and ``create`` and ``remove`` (one route, told apart by an ``action``).
+Each row is one request and the issue kinds it must provoke, in order:
 exactly one kind for the row that provokes a kind, none for a valid request. Each row names the
 entry point that owns the rule: :func:`request_issues` (credentials and the body),
 :func:`contract_issues` (adds the Content-Type, XML, the query and the headers) or
@@ -105,8 +106,17 @@ def _contracts() -> ContractSet:
             [response("Stored", 204, "", _report(REPORT), content_type=None)],
         ),
         ("search", _search(), [response("Found", 200, {"items": []}, _search())]),
+        *(
+            (name, _rpc(name), [response("Done", 200, {"ok": True}, _rpc(name))])
+            for name in ("create", "remove")
+        ),
     )
     return build_contracts(load_collection(doc))
+
+
+def _rpc(action: str) -> dict[str, Any]:
+    """``POST /rpc`` naming its procedure in ``action``: two operations on one route."""
+    return plain_request("POST", "/rpc", json_body={"action": action, "id": 1})
 
 
 # -- requests ----------------------------------------------------------------------------------
@@ -151,6 +161,11 @@ def report(body: bytes, content_type: str = "application/xml") -> HttpRequest:
 
 def search(query: str) -> HttpRequest:
     return HttpRequest("GET", f"{BASE}/search?{query}")
+
+
+def rpc(action: str) -> HttpRequest:
+    body = json.dumps({"action": action, "id": 1}).encode()
+    return HttpRequest("POST", f"{BASE}/rpc", JSON_TYPE, body)
 
 
 class Row(NamedTuple):
@@ -414,6 +429,22 @@ ROWS = [
         "things",
         things(method="PATCH"),
         ["method"],
+    ),
+    # -- unroutable: operations sharing a route, told apart by their routing key --------------
+    Row("valid: routed by its action", "judge_request", "remove", rpc("remove"), []),
+    Row(
+        "unroutable: another operation's action",
+        "request_issues",
+        "create",
+        rpc("remove"),
+        ["unroutable"],
+    ),
+    Row(
+        "unroutable: an action no operation of the route documents",
+        "judge_request",
+        "create",
+        rpc("rename"),
+        ["unroutable"],
     ),
 ]
 
