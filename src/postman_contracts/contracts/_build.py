@@ -46,6 +46,7 @@ from postman_contracts.contracts._model import (
     RequestContract,
     ResponseContract,
 )
+from postman_contracts.contracts._response_headers import UNTYPED_HEADERS, is_contract_header
 from postman_contracts.contracts._text import (
     FILE_SCHEMA,
     FILE_VALUE,
@@ -421,11 +422,12 @@ class _Builder:
         where: str,
         *,
         required_all: bool,
+        text: bool = False,
     ) -> list[Parameter]:
         if not names:
             return []
         schema = self.schema_of(samples) or {}
-        if where == "query":
+        if where == "query" or text:
             mark_text_types(schema, samples)
         props = schema.get("properties", {})
         required = set(schema.get("required", []))
@@ -446,7 +448,43 @@ class _Builder:
             )
         return out
 
+    def response_headers(self, examples: list[Example]) -> tuple[Parameter, ...]:
+        """The documented headers of one status's examples (see ``_response_headers``):
+        each typed from its texts like a query parameter, required when every example
+        shows it."""
+        spelling: dict[str, str] = {}
+        for e in examples:
+            for h in e.headers:
+                if is_contract_header(h.key):
+                    spelling.setdefault(h.key.strip().lower(), h.key.strip())
+        if not spelling:
+            return ()
+        samples = [
+            _text_object(
+                (spelling[h.key.strip().lower()], h.value)
+                for h in e.headers
+                if h.key.strip().lower() in spelling
+            )
+            for e in examples
+        ]
+        found = self._params(
+            list(spelling.values()), samples, "header", required_all=False, text=True
+        )
+        shown = [{k.lower() for k in s} for s in samples]
+        out = []
+        for p in found:
+            schema = p.schema
+            if p.name.lower() in UNTYPED_HEADERS:
+                schema = {k: v for k, v in schema.items() if k not in ("type", "format")}
+            every = all(p.name.lower() in names for names in shown)
+            out.append(replace(p, required=every, schema=schema))
+        return tuple(sorted(out, key=lambda p: p.name.lower()))
+
     def responses(self, op: Operation, success_names: set[str]) -> tuple[ResponseContract, ...]:
+        by_status: dict[int | None, list[Example]] = {}
+        for e in op.examples:
+            by_status.setdefault(e.status, []).append(e)
+        headers = {status: self.response_headers(found) for status, found in by_status.items()}
         groups: dict[tuple[Any, ...], list[Example]] = {}
         for e in op.examples:
             shape = tuple(sorted(e.json)) if isinstance(e.json, dict) else type(e.json).__name__
@@ -469,6 +507,7 @@ class _Builder:
                     content_type=e.content_type.split(";")[0].strip(),
                     success=e.name in success_names,
                     schema=schema,
+                    headers=headers[e.status],
                 )
                 for e in members
             )
@@ -531,7 +570,7 @@ class _Builder:
             response_headers=tuple(
                 (h.key, self.redact(h.value))
                 for h in example.headers
-                if h.key.lower() == "content-type"
+                if h.key.lower() == "content-type" or is_contract_header(h.key)
             ),
             response_body=_typed_samples(redact_json(example.json, self.redact))
             if example.is_json

@@ -106,7 +106,12 @@ class RequestContract:
 
 @dataclass(frozen=True)
 class ResponseContract:
-    """A documented response: one saved example, and the schema of its status group."""
+    """A documented response: one saved example, and the schema of its status group.
+
+    ``headers`` are the response headers documented under its status (every example of the
+    status together; see :mod:`._response_headers` for which headers count), each
+    ``required`` when every example of the status shows it.
+    """
 
     example: str
     status: int | None
@@ -114,6 +119,7 @@ class ResponseContract:
     success: bool
     schema: dict[str, Any] | None = field(default=None, hash=False)
     schema_file: str | None = None
+    headers: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -80,16 +80,17 @@ def _exchange(doc: dict[str, Any]) -> ExampleExchange:
     )
 
 
+def _parameter(p: dict[str, Any]) -> Parameter:
+    return Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
+
+
 def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
     a = doc["auth"]
     request = RequestContract(
         method=doc["method"],
         host=doc["host"],
         path=doc["path"],
-        parameters=tuple(
-            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
-            for p in doc["parameters"]
-        ),
+        parameters=tuple(_parameter(p) for p in doc["parameters"]),
         headers=dict(doc["headers"]),
         content_type=doc["request"]["content_type"],
         body_mode=doc["request"]["body_mode"],
@@ -102,14 +103,8 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             a.get("variable", ""),
             a.get("password_variable", ""),
         ),
-        disabled_query=tuple(
-            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
-            for p in doc.get("disabled_query", ())
-        ),
-        header_params=tuple(
-            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
-            for p in doc.get("request_headers", ())
-        ),
+        disabled_query=tuple(_parameter(p) for p in doc.get("disabled_query", ())),
+        header_params=tuple(_parameter(p) for p in doc.get("request_headers", ())),
     )
     responses = tuple(
         ResponseContract(
@@ -119,6 +114,7 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             r["success"],
             reader.schema(r["schema"]),
             r["schema"],
+            tuple(_parameter(p) for p in r.get("headers", ())),
         )
         for r in doc["responses"]
     )
