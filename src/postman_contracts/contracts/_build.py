@@ -311,6 +311,7 @@ class _Builder:
             auth=auth,
             disabled_query=self.disabled_query(good),
             header_params=self.header_params(good, auth),
+            protocol=op.request.url.protocol,
         )
 
     def form_schema(self, good: list[Request]) -> tuple[dict[str, Any] | None, list[Any]]:
@@ -640,6 +641,7 @@ def stream_contracts(
             "evidence": options.policy.as_json(),
         },
         secrets=collection.secrets,
+        values=dict(collection.values),
     )
     return header, (builder.operation(op) for op in collection.operations)
 

@@ -243,6 +243,8 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
         doc["disabled_query"] = [_parameter_json(p) for p in req.disabled_query]
     if req.header_params:  # likewise
         doc["request_headers"] = [_parameter_json(p) for p in req.header_params]
+    if req.protocol:  # likewise (a literal host's scheme)
+        doc["protocol"] = req.protocol
     return doc
 
 

@@ -89,6 +89,8 @@ class RequestContract:
             diff reads them; checks and generators use ``parameters``.
         header_params: the documented request headers other than Content-Type, transport
             headers and credentials (which ``auth`` describes), each ``required`` or not.
+        protocol: the scheme the collection writes before a literal host (``https``), or
+            ``""``; the default URL of an operation on a host of its own (``_hosts``).
     """
 
     method: str
@@ -102,6 +104,7 @@ class RequestContract:
     auth: AuthContract = AuthContract("noauth")
     disabled_query: tuple[Parameter, ...] = ()
     header_params: tuple[Parameter, ...] = ()
+    protocol: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,9 @@ class ContractSet:
     envelope: Envelope | None
     options: dict[str, Any] = field(default_factory=dict, hash=False)
     secrets: frozenset[str] = frozenset()
+    #: the collection's variable values (environment and overrides applied), to resolve
+    #: hosts and ``{{variables}}`` before a run; never written (``{}`` for a directory)
+    values: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
     _memo: dict[Any, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

@@ -105,6 +105,7 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
         ),
         disabled_query=tuple(_parameter(p) for p in doc.get("disabled_query", ())),
         header_params=tuple(_parameter(p) for p in doc.get("request_headers", ())),
+        protocol=doc.get("protocol", ""),
     )
     responses = tuple(
         ResponseContract(
