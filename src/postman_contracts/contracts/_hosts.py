@@ -36,6 +36,7 @@ from postman_contracts._errors import CollectionError
 from postman_contracts.collection._placeholders import (
     DYNAMIC_VARIABLES,
     PLACEHOLDER_RE,
+    fill_slots,
     find_placeholders,
 )
 from postman_contracts.contracts._model import ContractSet, ExampleExchange, OperationContract
@@ -133,7 +134,7 @@ def host_urls(
         elif EVERY_HOST in mapping:
             out[host] = (mapping[EVERY_HOST] or base_url).rstrip("/")
         else:
-            url = PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), host)
+            url = str(fill_slots(host, values, json=False))
             left = find_placeholders(url)
             if left or not url.strip():
                 for name in left or find_placeholders(host) or (host,):
