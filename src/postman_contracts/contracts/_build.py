@@ -120,25 +120,29 @@ def auth_contract(auth: Auth | None) -> AuthContract:
     if auth.type == "bearer":
         return AuthContract("bearer", "header", "Authorization", "Bearer", _slot(auth.get("token")))
     if auth.type == "oauth2":
+        # the token endpoint a client calls first (Postman: accessTokenUrl; tokenUrl in
+        # some exports), secrets redacted like any value written
+        token_url = auth.get("accessTokenUrl") or auth.get("tokenUrl")
         if auth.get("addTokenTo") == "queryParams":
             return AuthContract(
-                "oauth2", "query", "access_token", "", _slot(auth.get("accessToken"))
-            )
+                "oauth2", "query", "access_token", "", _slot(auth.get("accessToken")),
+                token_url=token_url,
+            )  # fmt: skip
         prefix = auth.get("headerPrefix") or "Bearer"
         return AuthContract(
-            "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken"))
-        )
-    if auth.type == "basic":  # the header is base64(username:password): both are needed
+            "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken")),
+            token_url=token_url,
+        )  # fmt: skip
+    if auth.type in ("basic", "digest"):  # both need the user name and the password
         return AuthContract(
-            "basic",
+            auth.type,
             "header",
             "Authorization",
-            "Basic",
+            "Basic" if auth.type == "basic" else "Digest",
             _slot(auth.get("username")),
             _slot(auth.get("password")),
         )
     schemes = {
-        "digest": "Digest",
         "oauth1": "OAuth",
         "hawk": "Hawk",
         "ntlm": "NTLM",
@@ -299,6 +303,8 @@ class _Builder:
             content_type = _FORM_TYPES.get(mode, URLENCODED)  # what Postman sends a form as
         headers = {"Content-Type": content_type.split(";")[0].strip()} if content_type else {}
         auth = auth_contract(op.auth) if op.auth is not None else header_auth(op.request)
+        if auth.token_url and self.redact:
+            auth = replace(auth, token_url=self.redact(auth.token_url))
         return RequestContract(
             method=op.method,
             host=op.request.url.host_text,

@@ -43,7 +43,10 @@ class AuthContract:
         scheme: the HTTP auth scheme (``Bearer``, ``Basic``), or ``""``.
         token_variable: the variable that holds the credential (``access-token``), or ``""``;
             for Basic auth, the user name.
-        password_variable: for Basic auth, the variable that holds the password, or ``""``.
+        password_variable: for Basic and Digest auth, the variable that holds the password,
+            or ``""``.
+        token_url: for OAuth 2, the token endpoint (``accessTokenUrl``), whose requests a
+            client makes to get a token and the API does not document; or ``""``.
     """
 
     type: str
@@ -52,11 +55,37 @@ class AuthContract:
     scheme: str = ""
     token_variable: str = ""
     password_variable: str = ""
+    token_url: str = ""
 
     @property
     def required(self) -> bool:
         """Whether requests must carry credentials at all."""
         return self.location != "none"
+
+    @property
+    def unsigned(self) -> str:
+        """Why this tool cannot send credentials of this scheme (``""`` when it can).
+
+        Bearer, Basic, API keys, OAuth 2 tokens and Digest (``requests``'
+        ``HTTPDigestAuth``) are sent. OAuth 1.0, Hawk, AWS Signature, NTLM, Akamai EdgeGrid
+        and the like sign each request with a key; signing them needs libraries that are
+        not dependencies (OAuth 1.0: ``oauthlib``), so their requests are not checked, and
+        say so, rather than fail on a 401 the server rightly answers.
+        """
+        if not self.required or self.type in _SIGNED or self.type == "header":
+            return ""
+        return _UNSIGNED.get(self.type, f"{self.type} signatures are not made by this tool")
+
+
+_SIGNED = frozenset({"noauth", "bearer", "basic", "apikey", "oauth2", "digest"})
+_UNSIGNED = {
+    "oauth1": "OAuth 1.0 signatures need oauthlib, which is not a dependency",
+    "awsv4": "AWS Signature v4 needs botocore, which is not a dependency",
+    "hawk": "Hawk signatures need mohawk, which is not a dependency",
+    "ntlm": "NTLM needs requests-ntlm, which is not a dependency",
+    "edgegrid": "Akamai EdgeGrid signatures need edgegrid-python, which is not a dependency",
+    "akamai": "Akamai EdgeGrid signatures need edgegrid-python, which is not a dependency",
+}
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             a["scheme"],
             a.get("variable", ""),
             a.get("password_variable", ""),
+            a.get("token_url", ""),
         ),
         disabled_query=tuple(_parameter(p) for p in doc.get("disabled_query", ())),
         header_params=tuple(_parameter(p) for p in doc.get("request_headers", ())),
