@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from postman_contracts.checking._checks import Checker, Expectation
+from postman_contracts.checking._exchange import HttpResponse
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import build_contracts, diff_contracts, to_openapi
-from postman_contracts.contracts._checks import Checker, Expectation
-from postman_contracts.contracts._exchange import HttpResponse
 from postman_contracts.contracts._model import ContractSet
 from postman_contracts.contracts._read import load_contracts
 from postman_contracts.contracts._response_headers import is_contract_header
@@ -211,3 +211,14 @@ def test_request_headers_are_diffed_for_whom_they_break() -> None:
     # a value edited, a header's case changed: no change
     edited = _header_api([("accept", "application/json"), ("x-tenant", "t2")])
     assert _changes(tenant, edited) == []
+
+
+def test_a_vendor_header_in_every_example_is_demanded_only_when_strict() -> None:
+    # captured from a real server, a header of the vendor's own may be its deployment's
+    contracts = _created_api([[("X-Build", "1")], [("X-Build", "2")]])
+    assert _violations(contracts, []) == []
+    assert _violations(contracts, [("X-Build", "beta")]) == []
+    assert _violations(contracts, [], strict=True) == [
+        "The response misses the documented header X-Build"
+    ]
+    assert _changes(_created_api([[], []]), contracts) == []

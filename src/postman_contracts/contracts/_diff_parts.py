@@ -11,7 +11,7 @@ example under a status), and say for whom each difference breaks (the rules are 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -33,6 +33,7 @@ from postman_contracts.contracts._diff_schema import (
 )
 from postman_contracts.contracts._evidence import EVIDENCE_KEY, EvidencePolicy, presence_asserted
 from postman_contracts.contracts._model import Parameter
+from postman_contracts.contracts._response_headers import header_asserted
 
 __all__ = [
     "BOTH",
@@ -373,15 +374,22 @@ class _Header:
     items: list[str]
 
 
+def _request_asserted(p: Parameter, policy: EvidencePolicy) -> bool:
+    return presence_asserted(p.required, p.schema, policy)
+
+
 def _header_table(
-    documented: Iterable[tuple[str, Sequence[Parameter]]], policy: EvidencePolicy, variants: int
+    documented: Iterable[tuple[str, Sequence[Parameter]]],
+    policy: EvidencePolicy,
+    variants: int,
+    asserts: Callable[[Parameter, EvidencePolicy], bool] = _request_asserted,
 ) -> dict[str, _Header]:
     """Headers by lower-case name (HTTP field names are case-insensitive), each asserted
-    only when every one of ``variants`` asserts it present (see ``presence_asserted``)."""
+    only when every one of ``variants`` asserts it (as the checks do: ``asserts``)."""
     out: dict[str, _Header] = {}
     for item, params in documented:
         for p in params:
-            asserted = presence_asserted(p.required, p.schema, policy)
+            asserted = asserts(p, policy)
             have = out.get(p.name.lower())
             if have is None:
                 out[p.name.lower()] = _Header(p.name, asserted, [item])
@@ -440,8 +448,8 @@ def response_header_parts(
     one clients may have relied on (clients). A header shown by some examples only is
     coverage, not a promise, on either side."""
     old, new = list(old), list(new)
-    oh = _header_table(old, policies[0], len(old))
-    nh = _header_table(new, policies[1], len(new))
+    oh = _header_table(old, policies[0], len(old), header_asserted)
+    nh = _header_table(new, policies[1], len(new), header_asserted)
     for key in sorted(set(oh) | set(nh)):
         o, n = oh.get(key), nh.get(key)
         before = bool(o and o.asserted)

@@ -15,12 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from postman_contracts.collection import Redactor
-from postman_contracts.contracts._evidence import (
-    EvidencePolicy,
-    presence_asserted,
-    without_evidence,
-)
+from postman_contracts.contracts._evidence import EvidencePolicy, without_evidence
 from postman_contracts.contracts._model import AuthContract, ContractSet, OperationContract
+from postman_contracts.contracts._response_headers import header_asserted
 
 __all__ = ["to_openapi"]
 
@@ -125,7 +122,7 @@ def _responses(op: OperationContract, policy: EvidencePolicy) -> dict[str, Any]:
         for p in r.headers:  # one set per status: each of its responses carries it
             entry.setdefault("headers", {})[p.name] = {
                 # as the checks hold it: one example shows a header, it does not promise it
-                "required": presence_asserted(p.required, p.schema, policy),
+                "required": header_asserted(p, policy),
                 "schema": without_evidence(p.schema),
                 **({"example": p.example} if p.example is not None else {}),
             }

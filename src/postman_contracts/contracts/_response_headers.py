@@ -27,10 +27,23 @@ it is one of these:
 
 A header kept is a :class:`~postman_contracts.contracts.Parameter` of the response's status
 (``location`` ``header``): its value schema inferred from the texts shown, with evidence,
-like a query parameter's; ``required`` when every example of that status shows it. As a
-required key, the checks assert it only when shown in ``min_seen`` examples (one example is
-no evidence; ``--contracts-strict`` asserts it anyway). ``Retry-After`` is a date or a number
-of seconds (RFC 9110 10.2.3) whichever an example shows, so its value is never typed.
+like a query parameter's; ``required`` when every example of that status shows it. It is
+recorded, served by the mocks and exported; the checks demand it (:func:`header_asserted`):
+
+* under ``--contracts-strict``, when it is required;
+* by default, when it is required, shown in ``min_seen`` examples (one example is no
+  evidence, as for a required key), **and** a header whose meaning is the API's by a
+  standard: ``Location``, ``Content-Location``, ``ETag``, ``Last-Modified``,
+  ``Retry-After``, ``WWW-Authenticate``, ``Allow``, ``Link``, ``Accept-Patch``,
+  ``Deprecation``, ``Sunset`` and the rate-limit families (``RateLimit-*``,
+  ``X-RateLimit-*``). Saved examples are most often captured from a real server and keep
+  whatever it sent; a vendor's own header (``X-Build``, ``clientVersion``) in every example
+  may be the deployment's as well as the API's, and a false failure on a server that
+  follows its documentation is worse than a missed one. Its value is checked only when
+  strict, too.
+
+``Retry-After`` is a date or a number of seconds (RFC 9110 10.2.3) whichever an example
+shows, so its value is never typed.
 """
 
 from __future__ import annotations
@@ -38,7 +51,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["UNTYPED_HEADERS", "is_contract_header"]
+from postman_contracts.contracts._evidence import EvidencePolicy, presence_asserted
+from postman_contracts.contracts._model import Parameter
+
+__all__ = ["UNTYPED_HEADERS", "header_asserted", "is_contract_header", "is_promised"]
 
 _NOT_CONTRACT: Final = frozenset(
     {
@@ -117,3 +133,41 @@ def is_contract_header(name: str) -> bool:
     return (
         bool(lowered) and lowered not in _NOT_CONTRACT and not _NOT_CONTRACT_RE.fullmatch(lowered)
     )
+
+
+#: Headers a standard gives a meaning of the API's own (RFC 9110 10.2, 11.6; RFC 8288 Link;
+#: RFC 5789 Accept-Patch; RFC 8594 Sunset; RFC 9745 Deprecation).
+_PROMISED: Final = frozenset(
+    {
+        "location",
+        "content-location",
+        "etag",
+        "last-modified",
+        "retry-after",
+        "www-authenticate",
+        "proxy-authenticate",
+        "allow",
+        "link",
+        "accept-patch",
+        "accept-post",
+        "deprecation",
+        "sunset",
+        "preference-applied",
+    }
+)
+_RATE_LIMIT_RE: Final = re.compile(r"(x-)?rate-?limit(-.*)?", re.ASCII)
+
+
+def is_promised(name: str) -> bool:
+    """Whether a response header's meaning is the API's by a standard (or the rate-limit
+    convention), so that its presence in every example is a promise (see the module)."""
+    lowered = name.strip().lower()
+    return lowered in _PROMISED or bool(_RATE_LIMIT_RE.fullmatch(lowered))
+
+
+def header_asserted(p: Parameter, policy: EvidencePolicy, *, strict: bool = False) -> bool:
+    """Whether the checks demand the documented response header ``p`` (and check its
+    value): the one rule of the checks, the diff and the OpenAPI export."""
+    if strict:
+        return p.required
+    return is_promised(p.name) and presence_asserted(p.required, p.schema, policy)

@@ -15,14 +15,15 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
+from postman_contracts.checking._exchange import HttpResponse
+from postman_contracts.checking._representation import representation_violations
+from postman_contracts.checking._violations import Violation
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, reports_failure
-from postman_contracts.contracts._evidence import asserted_schema, presence_asserted
-from postman_contracts.contracts._exchange import HttpResponse
+from postman_contracts.contracts._evidence import asserted_schema
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._model import ContractSet, OperationContract, ResponseContract
-from postman_contracts.contracts._representation import representation_violations
+from postman_contracts.contracts._response_headers import header_asserted
 from postman_contracts.contracts._text import read_as_schema
-from postman_contracts.contracts._violations import Violation
 
 __all__ = ["Checker", "Expectation", "json_path"]
 
@@ -362,26 +363,26 @@ class Checker:
         self, response: HttpResponse, expected: ResponseContract
     ) -> list[Violation]:
         """The documented response headers of ``expected``'s status that ``response`` misses,
-        or sends with a value of another documented type. A header is demanded as a required
-        key is: shown by every example of the status, in ``min_seen`` of them (strict: in
-        any); see ``_response_headers`` for which headers are documented at all."""
+        or sends with a value of another documented type; only those the checks assert
+        (``header_asserted``: shown by every example of the status, in ``min_seen`` of
+        them, and of a meaning a standard makes the API's; strict: every one shown by all)."""
         out: list[Violation] = []
         where = f"status {expected.status}" if expected.status is not None else "this response"
+        policy = self.contracts.evidence
         for p in expected.headers:
+            if not header_asserted(p, policy, strict=self.strict):
+                continue
             value = response.header(p.name)
             if value is None:
-                if p.required and (
-                    self.strict or presence_asserted(True, p.schema, self.contracts.evidence)
-                ):
-                    out.append(
-                        Violation(
-                            check="response_header",
-                            title=f"The response misses the documented header {p.name}",
-                            message=f"every example of {where} shows it",
-                            expected=f"a {p.name} header",
-                            actual="no such header",
-                        )
+                out.append(
+                    Violation(
+                        check="response_header",
+                        title=f"The response misses the documented header {p.name}",
+                        message=f"every example of {where} shows it",
+                        expected=f"a {p.name} header",
+                        actual="no such header",
                     )
+                )
                 continue
             validator = self.validator(p.schema)
             checked = validator.schema if isinstance(validator.schema, dict) else {}
