@@ -245,6 +245,15 @@ class MockApp:
         return _served(x) if x is not None else ()
 
     def _issue(self, op: OperationContract, issue: Issue, fallback_status: int = 400) -> _Reply:
+        reply = self._answer_issue(op, issue, fallback_status)
+        if issue.kind == "auth" and op.request.auth.type == "digest":
+            # RFC 7616: the challenge a Digest client answers (requests' HTTPDigestAuth),
+            # whatever another operation's documented 401 carries
+            kept = tuple((k, v) for k, v in reply.headers if k.lower() != "www-authenticate")
+            return replace(reply, headers=(*kept, ("WWW-Authenticate", _DIGEST_CHALLENGE)))
+        return reply
+
+    def _answer_issue(self, op: OperationContract, issue: Issue, fallback_status: int) -> _Reply:
         entry: ErrorEntry | None = documented_error(self.contracts, op, issue)
         if entry is not None:
             owner = self.contracts.owner(entry) or op
@@ -260,11 +269,7 @@ class MockApp:
             note=f"{code} ({issue.message})",
             shape=self._own_error_shape(op, status),
         )
-        headers = self._status_headers(op, status)
-        if issue.kind == "auth" and op.request.auth.type == "digest":
-            # RFC 7616: the challenge a Digest client answers (requests' HTTPDigestAuth)
-            headers += (("WWW-Authenticate", _DIGEST_CHALLENGE),)
-        return replace(reply, headers=headers)
+        return replace(reply, headers=self._status_headers(op, status))
 
     def _own_error_shape(self, op: OperationContract, status: int) -> dict[str, Any] | None:
         """The body of an error ``op`` documents under ``status`` (top level), whole: the mock's
