@@ -73,9 +73,13 @@ class Unresolved:
     def error(self, file: str | None = None) -> CollectionError:
         """The error to report it with (a usage error: exit 2)."""
         return CollectionError(
-            f"variable {{{{{self.variable}}}}} in {self.where} has no value: set it with an "
-            f"environment, --var {self.variable}=..."
-            + (" or a host option" if self.where == "the host" else ""),
+            f"variable {{{{{self.variable}}}}} in {self.where} has no value: give it one in "
+            f"an environment or with --var (--contracts-var) {self.variable}=..."
+            + (
+                ", or map the host to a URL (--host-url, --contracts-host)"
+                if self.where == "the host"
+                else ""
+            ),
             file=file,
             item_path=self.item_path,
         )
