@@ -137,13 +137,18 @@ def test_a_variable_in_a_path_segment_query_or_header_needs_a_value() -> None:
         examples=["OK {{base}}/reports/{{report_id}}/export.{{format}}?q={{term}}"],
     )
     assert _unresolved(contracts) == [
-        ("report_id", "the path of example 'OK'"),
-        ("format", "the path of example 'OK'"),
+        ("report_id", "the path"),
+        ("format", "the path"),
         ("term", "query parameter 'q' of example 'OK'"),
         ("tenant", "header 'X-Tenant' of example 'OK'"),
     ]  # the credentials, Postman's dynamic variables and the base host are not
     given = {"report_id": "7", "format": "csv", "term": "x", "tenant": "t"}
     assert _unresolved(contracts, given) == []
+
+
+def test_a_path_variable_of_an_item_without_examples_needs_a_value_too() -> None:
+    # the generated requests fill the item's path template
+    assert _unresolved(_vars_api("{{base}}/items/{{item_id}}")) == [("item_id", "the path")]
 
 
 def test_a_value_a_documented_example_shows_at_the_same_place_fills_the_variable() -> None:
@@ -162,6 +167,11 @@ def test_a_value_a_documented_example_shows_at_the_same_place_fills_the_variable
         "format": "csv",
         "term": "shoes",
     }
+
+
+def test_an_example_showing_the_value_fills_the_item_template() -> None:
+    contracts = _vars_api("{{base}}/items/{{item_id}}", examples=["OK {{base}}/items/7"])
+    assert _unresolved(contracts) == []
 
 
 def test_path_variables_and_body_slots_are_generated_not_errors() -> None:

@@ -174,27 +174,26 @@ def _credentials(op: OperationContract) -> tuple[frozenset[str], str]:
 
 
 def documented_values(op: OperationContract) -> dict[str, str]:
-    """Values ``op``'s examples show for the variables others of them leave unfilled: a
-    ``{{term}}`` in one example where another shows ``shoes`` at the same place."""
+    """Values ``op``'s examples show for the variables its path template or other examples
+    leave unfilled: a ``{{term}}`` in one where another example shows ``shoes`` at the same
+    place (path segments by position, query parameters and headers by name)."""
     credentials, key_param = _credentials(op)
+    sent = [p for x in op.examples for p in _places(x, credentials, key_param)]
     concrete: dict[str, list[str]] = {}
-    for x in op.examples:
-        for place, _, text in _places(x, credentials, key_param):
-            if "{{" not in text:
-                concrete.setdefault(place, []).append(text)
+    for place, _, text in sent:
+        if "{{" not in text:
+            concrete.setdefault(place, []).append(text)
+    template = [(f"path {i}", "", s) for i, s in enumerate(op.request.path.split("/"))]
     out: dict[str, str] = {}
-    for x in op.examples:
-        for place, _, text in _places(x, credentials, key_param):
-            names = find_placeholders(text)
-            if not names or place not in concrete:
-                continue
-            pattern = _as_pattern(text)
-            for shown in concrete[place]:
-                match = pattern.fullmatch(shown)
-                if match is not None:
-                    for name, value in zip(names, match.groups(), strict=False):
-                        out.setdefault(name, value)
-                    break
+    for place, _, text in [*template, *sent]:
+        names = find_placeholders(text)
+        if not names or place not in concrete:
+            continue
+        pattern = _as_pattern(text)
+        match = next((m for c in concrete[place] if (m := pattern.fullmatch(c))), None)
+        if match is not None:
+            for name, value in zip(names, match.groups(), strict=False):
+                out.setdefault(name, value)
     return out
 
 
@@ -213,10 +212,13 @@ def unresolved_variables(contracts: ContractSet, values: Mapping[str, str]) -> l
         known = {**documented_values(op), **values}
         credentials, key_param = _credentials(op)
         seen: set[tuple[str, str]] = set()
+        for name in _needed(op.request.path, known):  # generated requests fill the template
+            seen.add((name, "the path"))
+            out.append(Unresolved(name, op.id, op.item_path, "the path"))
         for x in op.examples:
             for _, what, text in _places(x, credentials, key_param):
                 for name in _needed(text, known):
-                    if (name, what) not in seen:
+                    if (name, what) not in seen and (name, "the path") not in seen:
                         seen.add((name, what))
                         out.append(
                             Unresolved(name, op.id, op.item_path, f"{what} of example {x.name!r}")
