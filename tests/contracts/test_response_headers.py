@@ -211,6 +211,9 @@ def test_request_headers_are_diffed_for_whom_they_break() -> None:
     # a value edited, a header's case changed: no change
     edited = _header_api([("accept", "application/json"), ("x-tenant", "t2")])
     assert _changes(tenant, edited) == []
+    # headers that choose a representation or describe the client are no API
+    assert _changes(_header_api([]), base) == []
+    assert _changes(base, _header_api([("User-Agent", "x"), ("Accept-Language", "fr")])) == []
 
 
 def test_a_vendor_header_in_every_example_is_demanded_only_when_strict() -> None:

@@ -155,7 +155,7 @@ _KEY_HEADERS = ("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-toke
 _NOT_DOCUMENTED = ("content-type", "content-length", "host", "connection", "postman-token")
 #: Headers that choose a representation, describe the client or carry state: documented when
 #: shown, never required (a client that leaves them out is answered all the same).
-_NEVER_REQUIRED = frozenset(
+NEVER_REQUIRED_HEADERS = _NEVER_REQUIRED = frozenset(
     {
         "accept",
         "accept-encoding",

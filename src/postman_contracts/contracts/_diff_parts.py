@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from postman_contracts.contracts._build import NEVER_REQUIRED_HEADERS
 from postman_contracts.contracts._diff_identity import Endpoint, is_parameter
 from postman_contracts.contracts._diff_schema import (
     ADDED,
@@ -406,12 +407,14 @@ def _request_headers(old: Endpoint, new: Endpoint, policies: Policies) -> Iterat
     """Documented request headers. A new required one is a new demand on clients; one no
     longer documented breaks nobody, since a server ignores a header it does not know
     (RFC 9110 5.1), so a client that still sends it is served alike. Values are not
-    compared: the request policy does not judge them either (most are one client's)."""
+    compared: the request policy does not judge them either (most are one client's).
+    Headers that choose a representation or describe the client (``Accept``,
+    ``User-Agent``...), never required, are no part of the API to compare."""
     oh = _header_table(((op.item_path, op.request.header_params) for op in old.ops),
                        policies[0], len(old.ops))  # fmt: skip
     nh = _header_table(((op.item_path, op.request.header_params) for op in new.ops),
                        policies[1], len(new.ops))  # fmt: skip
-    for key in sorted(set(oh) | set(nh)):
+    for key in sorted((set(oh) | set(nh)) - NEVER_REQUIRED_HEADERS):
         o, n = oh.get(key), nh.get(key)
         if n is None and o is not None:
             yield Part(
