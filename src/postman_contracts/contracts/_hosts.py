@@ -123,13 +123,13 @@ def host_urls(
     hosts nothing resolves. ``base_url`` serves the main host (and, when a mapping to
     :data:`EVERY_HOST` is empty, every host)."""
     main = main_host(contracts)
+    mapping = mapping or {}
     out: HostMap = {}
     missing: list[Unresolved] = []
     for op in contracts.operations:
         host = op.request.host
         if host in out:
             continue
-        mapping = mapping or {}
         given = _mapped(host, mapping)
         if given:
             out[host] = given.rstrip("/")

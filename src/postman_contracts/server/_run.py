@@ -280,6 +280,8 @@ class ContractRun:
         s = self.settings
         # Without the base URL the plugin generates no tests; the seed alone replays nothing.
         args = ["pytest", "--contracts", s.path, "--contracts-base-url", s.base_url]
+        for name, url in s.hosts.items():
+            args += ["--contracts-host", f"{name}={url}"]
         args += ["--contracts-max-examples", str(s.max_examples), "--contracts-seed", str(s.seed)]
         return self.redact(shlex.join(args + (["--contracts-strict"] if s.strict else [])))
 
