@@ -137,18 +137,24 @@ def test_a_variable_in_a_path_segment_query_or_header_needs_a_value() -> None:
         examples=["OK {{base}}/reports/{{report_id}}/export.{{format}}?q={{term}}"],
     )
     assert _unresolved(contracts) == [
-        ("report_id", "the path"),
-        ("format", "the path"),
+        ("format", "the path"),  # a whole segment {{report_id}} is a path parameter: drawn
         ("term", "query parameter 'q' of example 'OK'"),
         ("tenant", "header 'X-Tenant' of example 'OK'"),
     ]  # the credentials, Postman's dynamic variables and the base host are not
-    given = {"report_id": "7", "format": "csv", "term": "x", "tenant": "t"}
+    given = {"format": "csv", "term": "x", "tenant": "t"}
     assert _unresolved(contracts, given) == []
 
 
-def test_a_path_variable_of_an_item_without_examples_needs_a_value_too() -> None:
-    # the generated requests fill the item's path template
-    assert _unresolved(_vars_api("{{base}}/items/{{item_id}}")) == [("item_id", "the path")]
+def test_a_variable_inside_a_path_segment_of_an_item_without_examples_needs_a_value() -> None:
+    # the generated requests fill the item's path template; a whole segment is a parameter
+    contracts = _vars_api("{{base}}/items/{{item_id}}/export.{{format}}")
+    assert _unresolved(contracts) == [("format", "the path")]
+    from postman_contracts.contracts._hosts import fill_values
+
+    assert fill_values(contracts.operations[0], {"format": "csv"}) == {
+        "item_id": "1",
+        "format": "csv",
+    }
 
 
 def test_a_value_a_documented_example_shows_at_the_same_place_fills_the_variable() -> None:

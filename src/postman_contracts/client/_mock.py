@@ -491,6 +491,11 @@ class ContractMock:
         if chosen is None:
             raise self._unmatched(request, path)
         op, issues = chosen
+        if op.request.auth.type == "digest" and not request.header("Authorization"):
+            # RFC 7616: a Digest client sends its credentials only in answer to a challenge
+            # (requests' HTTPDigestAuth does): the first request is the protocol, no fault
+            challenge = 'Digest realm="contract_mock", qop="auth", nonce="mock", algorithm=MD5'
+            return 401, {"WWW-Authenticate": challenge, "Content-Type": "text/plain"}, b""
         prime = self._next(op)
         if issues and prime is not None and prime.documented is not None:
             issues = self._unexplained(op, issues, prime.documented)

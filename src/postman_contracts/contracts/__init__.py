@@ -37,6 +37,7 @@ from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._hosts import EVERY_HOST as EVERY_HOST
 from postman_contracts.contracts._hosts import Unresolved as Unresolved
 from postman_contracts.contracts._hosts import documented_values as documented_values
+from postman_contracts.contracts._hosts import fill_values as fill_values
 from postman_contracts.contracts._hosts import host_urls as host_urls
 from postman_contracts.contracts._hosts import raise_unresolved as raise_unresolved
 from postman_contracts.contracts._hosts import unresolved_variables as unresolved_variables

@@ -14,15 +14,20 @@ server. So, before a run:
   to its own: a literal host over the protocol the collection writes (``https`` when it
   writes none), a ``{{variable}}`` host to the variable's value (environment, ``--var``,
   then the collection's). A host that resolves to nothing is an error.
-* **Variables** in what is sent (each saved example's path, query values and header values,
-  the credentials apart, which the sender supplies from the run's configuration) must have
-  a value (environment, ``--var``, the collection's), or be shown by a documented example:
-  a variable that one example writes ``{{term}}`` and another ``shoes``, at the same place
-  (a path segment, a query parameter, a header), takes the value shown. Postman's dynamic
+* **Variables** in what is sent (the item's path template, each saved example's path,
+  query values and header values; the credentials apart, which the sender supplies from
+  the run's configuration) must have a value (environment, ``--var``, the collection's),
+  or be shown by a documented example: a variable that one example writes ``{{term}}``
+  and another ``shoes``, at the same place (a path segment, a query parameter, a header),
+  takes the value shown. Postman's dynamic
   variables (``{{$guid}}``) are drawn fresh. Path variables (``:id``) and the slots of a
   body are drawn by the generators, never errors. Anything else is an
   :class:`Unresolved`, which the surfaces report before the first request, naming the
   variable, the item and where it occurs.
+
+A whole path segment ``{{id}}`` is a path parameter, as ``:id`` is (the diff, the mock's
+routing and the OpenAPI export read it so): without a value it is drawn, not an error
+(:func:`path_stand_ins`); a variable inside a segment (``export.{{format}}``) is text.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from postman_contracts.collection._placeholders import (
     PLACEHOLDER_RE,
     fill_slots,
     find_placeholders,
+    whole_placeholder,
 )
 from postman_contracts.contracts._model import ContractSet, ExampleExchange, OperationContract
 
@@ -46,6 +52,7 @@ __all__ = [
     "HostMap",
     "Unresolved",
     "documented_values",
+    "fill_values",
     "host_urls",
     "main_host",
     "raise_unresolved",
@@ -197,6 +204,26 @@ def documented_values(op: OperationContract) -> dict[str, str]:
     return out
 
 
+#: What a whole-segment path variable nothing gives a value is sent as: digits, which a
+#: path parameter read as a number or as text both accept.
+PATH_STAND_IN = "1"
+
+
+def path_stand_ins(op: OperationContract) -> dict[str, str]:
+    """A value for each whole path segment ``{{name}}`` of ``op`` (template or example): such
+    a segment is a path parameter (as ``:name`` is; the diff, the routing and the export read
+    it so), drawn like one, never an error and never sent as its text."""
+    paths = [op.request.path, *(x.path for x in op.examples)]
+    names = [whole_placeholder(s) for p in paths for s in p.split("/")]
+    return {n: PATH_STAND_IN for n in names if n and not n.startswith("$")}
+
+
+def fill_values(op: OperationContract, values: Mapping[str, str]) -> dict[str, str]:
+    """The values ``op``'s requests are filled with: ``values`` (the run's), over what its
+    examples show (:func:`documented_values`), over path parameters' stand-ins."""
+    return {**path_stand_ins(op), **documented_values(op), **values}
+
+
 def _as_pattern(text: str) -> re.Pattern[str]:
     """``export.{{format}}`` as a pattern matching ``export.csv``, one group per variable."""
     parts = PLACEHOLDER_RE.split(text)
@@ -209,7 +236,7 @@ def unresolved_variables(contracts: ContractSet, values: Mapping[str, str]) -> l
     example gives (see the module's rules), each once per operation and place."""
     out: list[Unresolved] = []
     for op in contracts.operations:
-        known = {**documented_values(op), **values}
+        known = fill_values(op, values)
         credentials, key_param = _credentials(op)
         seen: set[tuple[str, str]] = set()
         for name in _needed(op.request.path, known):  # generated requests fill the template

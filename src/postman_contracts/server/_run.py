@@ -32,7 +32,7 @@ from postman_contracts.collection import Redactor, load_environment
 from postman_contracts.contracts import (
     ContractSet,
     OperationContract,
-    documented_values,
+    fill_values,
     open_contracts,
 )
 from postman_contracts.server._cases import (
@@ -121,10 +121,11 @@ class ContractRun:
 
     def variables_for(self, op: OperationContract) -> dict[str, str]:
         """The values of ``op``'s variables: the run's, over those its own examples show
-        where another example leaves a ``{{variable}}`` (``documented_values``)."""
+        where another leaves a ``{{variable}}``, over path parameters' stand-ins
+        (``fill_values``)."""
         found = self._op_variables.get(op.id)
         if found is None:
-            found = self._op_variables[op.id] = {**documented_values(op), **self.variables}
+            found = self._op_variables[op.id] = fill_values(op, self.variables)
         return found
 
     def base_url_of(self, op: OperationContract) -> str:
