@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 
 from postman_contracts.checking._exchange import HttpResponse
 from postman_contracts.checking._violations import Violation
-from postman_contracts.contracts._media import parse_media_type
+from postman_contracts.collection._media import parse_media_type
 from postman_contracts.contracts._model import OperationContract, ResponseContract
 
 __all__ = ["representation_violations", "xml_root"]

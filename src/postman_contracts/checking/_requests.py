@@ -34,10 +34,10 @@ from urllib.parse import parse_qsl, urlsplit
 from postman_contracts.checking._checks import Checker, json_path
 from postman_contracts.checking._exchange import HttpRequest
 from postman_contracts.checking._representation import xml_root
+from postman_contracts.collection._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
 from postman_contracts.contracts._evidence import EVIDENCE_KEY
-from postman_contracts.contracts._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
 from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
 
@@ -282,7 +282,7 @@ def parse_body(
         )
     if is_form(op):
         return _parse_form(op.request.schema, request)
-    content_type = (request.header("Content-Type") or "").split(";")[0].strip().lower()
+    content_type = parse_media_type(request.header("Content-Type")).essence
     if content_type and media_kind(content_type) != "json":
         return None, Issue("malformed", "", f"Content-Type {content_type!r} is not JSON")
     try:

@@ -98,8 +98,7 @@ def documented(
     the success example; ``InvalidArgument`` (naming what is documented) when there is none."""
     candidates = _candidates(contracts, op)
     if example is None and status is None:
-        success = op.success
-        name = success.example if success else (op.examples[0].name if op.examples else None)
+        name = op.shown_example
         chosen = next(((o, x) for o, x in candidates if o is op and x.name == name), None)
     else:
         chosen = next(

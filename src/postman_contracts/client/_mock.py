@@ -46,7 +46,7 @@ from postman_contracts.client._contract import (
     issue_key,
     pointer_path,
 )
-from postman_contracts.collection import Redactor, is_secret_name
+from postman_contracts.collection import CREDENTIAL_HEADERS, Redactor, is_secret_name
 from postman_contracts.contracts import ContractSet, OperationContract
 from postman_contracts.generators import GeneratedResponse
 
@@ -58,9 +58,6 @@ __all__ = [
 # Every method a client may plausibly send; documented ones (and documented bad ones such as
 # Zoho's COPY) are added per collection. responses matches the method before any callback.
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
-_CREDENTIAL_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
-)
 _TITLES = {
     "auth": "The request carries no valid credentials",
     "malformed": "The request body cannot be read as documented",
@@ -351,7 +348,7 @@ class ContractMock:
 
         def secret(name: str) -> bool:
             lowered = name.lower()
-            return lowered in _CREDENTIAL_HEADERS or lowered in auth_names or is_secret_name(name)
+            return lowered in CREDENTIAL_HEADERS or lowered in auth_names or is_secret_name(name)
 
         found: set[str] = set()
         for name, value in [*request.headers, *parse_qsl(request.query)]:

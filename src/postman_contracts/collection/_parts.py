@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from postman_contracts._errors import CollectionError
 from postman_contracts.collection._jsontext import JsonTextError, parse_json_text
+from postman_contracts.collection._media import media_kind
 from postman_contracts.collection._model import (
     NOT_JSON,
     Auth,
@@ -313,7 +314,7 @@ def looks_like_json(body: str, language: str, content_type: str) -> bool:
     """Whether a body is meant as JSON: by its declared language, Content-Type, or shape."""
     if language:
         return language.lower() == "json"
-    if "json" in content_type.lower():
+    if media_kind(content_type) == "json":
         return True
     stripped = body.lstrip()
     return stripped[:1] in ("{", "[")

@@ -27,7 +27,9 @@ from postman_contracts.collection import (
     find_placeholders,
 )
 from postman_contracts.collection._gc import collector_paused
+from postman_contracts.collection._media import URLENCODED, media_kind, parse_media_type
 from postman_contracts.collection._placeholders import TypeSlot, fill_slots, slot_of_text
+from postman_contracts.collection._secrets import API_KEY_HEADERS, CREDENTIAL_HEADERS
 from postman_contracts.contracts._catalog import (
     Envelope,
     ErrorEntry,
@@ -36,7 +38,6 @@ from postman_contracts.contracts._catalog import (
     find_trigger,
 )
 from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder
-from postman_contracts.contracts._media import URLENCODED, media_kind
 from postman_contracts.contracts._model import (
     AuthContract,
     ContractSet,
@@ -150,7 +151,6 @@ def auth_contract(auth: Auth | None) -> AuthContract:
     return AuthContract(auth.type, "header", "Authorization", schemes.get(auth.type, ""), token)
 
 
-_KEY_HEADERS = ("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token")
 #: Request headers that describe the transport or the body, not the API's contract.
 _NOT_DOCUMENTED = ("content-type", "content-length", "host", "connection", "postman-token")
 #: Headers that choose a representation, describe the client or carry state: documented when
@@ -179,7 +179,7 @@ def header_auth(request: Request) -> AuthContract:
         )
         return AuthContract(kind, "header", "Authorization", scheme, _slot(value))
     for h in request.enabled_headers:
-        if h.key.lower() in _KEY_HEADERS:
+        if h.key.lower() in API_KEY_HEADERS:
             return AuthContract("apikey", "header", h.key, "", _slot(h.value))
     return AuthContract("noauth")
 
@@ -301,7 +301,8 @@ class _Builder:
             content_type = "application/json" if body.is_json else _FORM_TYPES.get(mode)
         if form and media_kind(content_type) not in ("form", "multipart"):
             content_type = _FORM_TYPES.get(mode, URLENCODED)  # what Postman sends a form as
-        headers = {"Content-Type": content_type.split(";")[0].strip()} if content_type else {}
+        essence = parse_media_type(content_type).essence
+        headers = {"Content-Type": essence} if essence else {}
         auth = auth_contract(op.auth) if op.auth is not None else header_auth(op.request)
         if auth.token_url and self.redact:
             auth = replace(auth, token_url=self.redact(auth.token_url))
@@ -372,7 +373,7 @@ class _Builder:
         marks the required ones ``(Required)`` in their description, so a described header
         without that mark is documented as optional.
         """
-        skip = set(_NOT_DOCUMENTED) | {"authorization", "proxy-authorization", *_KEY_HEADERS}
+        skip = set(_NOT_DOCUMENTED) | CREDENTIAL_HEADERS
         if auth.location == "header" and auth.name:
             skip.add(auth.name.lower())
         spelling: dict[str, str] = {}
@@ -511,7 +512,7 @@ class _Builder:
                 ResponseContract(
                     example=e.name,
                     status=e.status,
-                    content_type=e.content_type.split(";")[0].strip(),
+                    content_type=parse_media_type(e.content_type).essence,
                     success=e.name in success_names,
                     schema=schema,
                     headers=headers[e.status],

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from postman_contracts._errors import CollectionError
+from postman_contracts.collection import CREDENTIAL_HEADERS
 from postman_contracts.collection._placeholders import (
     DYNAMIC_VARIABLES,
     PLACEHOLDER_RE,
@@ -173,8 +174,10 @@ def _places(
 
 
 def _credentials(op: OperationContract) -> tuple[frozenset[str], str]:
+    """The headers that carry credentials for ``op`` (as the sender strips them), and its
+    API key's query parameter, if any: the sender supplies those, not the examples."""
     auth = op.request.auth
-    names = {"authorization", "proxy-authorization"}
+    names = set(CREDENTIAL_HEADERS)
     if auth.location == "header" and auth.name:
         names.add(auth.name.lower())
     return frozenset(names), auth.name if auth.location == "query" else ""

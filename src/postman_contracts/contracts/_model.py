@@ -196,6 +196,28 @@ class OperationContract:
         found = [r for r in self.responses if r.success]
         return next((r for r in found if r.status is not None), found[0] if found else None)
 
+    @property
+    def shown_response(self) -> ResponseContract | None:
+        """The response the documentation shows for a plain request: the success response
+        with a status, else the first 2xx example (even one whose body the catalog reads as an
+        error of server state), else a status-less success (an OpenAPI ``default``). The one
+        answer to "the success example", for the mocks, replays and probes."""
+        success = self.success
+        if success is not None and success.status is not None:
+            return success
+        return next(
+            (r for r in self.responses if r.status is not None and 200 <= r.status < 300),
+            success,
+        )
+
+    @property
+    def shown_example(self) -> str | None:
+        """The name of :attr:`shown_response`'s example, else of the first example."""
+        shown = self.shown_response
+        if shown is not None:
+            return shown.example
+        return self.examples[0].name if self.examples else None
+
     def response(self, example: str) -> ResponseContract:
         """The response documented by the example called ``example``."""
         for r in self.responses:

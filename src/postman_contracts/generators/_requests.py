@@ -25,12 +25,12 @@ from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.checking import RequestSpec, is_form, unsafe_url
+from postman_contracts.collection._media import media_kind
 from postman_contracts.collection._placeholders import fill_slots
 from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
 from postman_contracts.contracts._catalog import generic_pointer
 from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._media import media_kind
 from postman_contracts.contracts._text import as_text, read_as_schema
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._mutations import Mutation, mutation_sites, wrong_method

@@ -210,14 +210,7 @@ class MockApp:
         issue = verdict.answered
         if issue is not None:
             return self._issue(op, issue, 405 if issue.kind == "method" else 400)
-        success = op.success
-        if success is None or success.status is None:
-            # What the documentation shows for a request: a 2xx example, even one whose body
-            # the catalog reads as an error of server state, before a status-less one.
-            success = next(
-                (r for r in op.responses if r.status is not None and 200 <= r.status < 300),
-                success,
-            )
+        success = op.shown_response
         if success is None:
             return _Reply(
                 204 if not op.responses else (op.responses[0].status or 200),

@@ -26,6 +26,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from postman_contracts.checking import Exchange, HttpRequest, HttpResponse, RequestSpec, Violation
+from postman_contracts.collection import CREDENTIAL_HEADERS
 from postman_contracts.contracts import AuthContract
 
 __all__ = [
@@ -130,7 +131,7 @@ def request_key(request: HttpRequest) -> tuple[str, str, bytes]:
 
 def credential_headers(auth: AuthContract) -> frozenset[str]:
     """The lower-case names of the headers that carry credentials for ``auth``."""
-    names = {"authorization", "proxy-authorization"}
+    names = set(CREDENTIAL_HEADERS)
     if auth.location == "header" and auth.name:
         names.add(auth.name.lower())
     return frozenset(names)
