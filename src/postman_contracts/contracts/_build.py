@@ -47,6 +47,7 @@ from postman_contracts.contracts._model import (
     RequestContract,
     ResponseContract,
 )
+from postman_contracts.contracts._response_headers import UNTYPED_HEADERS, is_contract_header
 from postman_contracts.contracts._routing import RouteKey, Shown, route_keys
 from postman_contracts.contracts._text import (
     FILE_SCHEMA,
@@ -121,25 +122,29 @@ def auth_contract(auth: Auth | None) -> AuthContract:
     if auth.type == "bearer":
         return AuthContract("bearer", "header", "Authorization", "Bearer", _slot(auth.get("token")))
     if auth.type == "oauth2":
+        # the token endpoint a client calls first (Postman: accessTokenUrl; tokenUrl in
+        # some exports), secrets redacted like any value written
+        token_url = auth.get("accessTokenUrl") or auth.get("tokenUrl")
         if auth.get("addTokenTo") == "queryParams":
             return AuthContract(
-                "oauth2", "query", "access_token", "", _slot(auth.get("accessToken"))
-            )
+                "oauth2", "query", "access_token", "", _slot(auth.get("accessToken")),
+                token_url=token_url,
+            )  # fmt: skip
         prefix = auth.get("headerPrefix") or "Bearer"
         return AuthContract(
-            "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken"))
-        )
-    if auth.type == "basic":  # the header is base64(username:password): both are needed
+            "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken")),
+            token_url=token_url,
+        )  # fmt: skip
+    if auth.type in ("basic", "digest"):  # both need the user name and the password
         return AuthContract(
-            "basic",
+            auth.type,
             "header",
             "Authorization",
-            "Basic",
+            "Basic" if auth.type == "basic" else "Digest",
             _slot(auth.get("username")),
             _slot(auth.get("password")),
         )
     schemes = {
-        "digest": "Digest",
         "oauth1": "OAuth",
         "hawk": "Hawk",
         "ntlm": "NTLM",
@@ -151,7 +156,7 @@ def auth_contract(auth: Auth | None) -> AuthContract:
 _NOT_DOCUMENTED = ("content-type", "content-length", "host", "connection", "postman-token")
 #: Headers that choose a representation, describe the client or carry state: documented when
 #: shown, never required (a client that leaves them out is answered all the same).
-_NEVER_REQUIRED = frozenset(
+NEVER_REQUIRED_HEADERS = _NEVER_REQUIRED = frozenset(
     {
         "accept",
         "accept-encoding",
@@ -358,6 +363,8 @@ class _Builder:
         essence = parse_media_type(content_type).essence
         headers = {"Content-Type": essence} if essence else {}
         auth = auth_contract(op.auth) if op.auth is not None else header_auth(op.request)
+        if auth.token_url and self.redact:
+            auth = replace(auth, token_url=self.redact(auth.token_url))
         return RequestContract(
             method=op.method,
             host=op.request.url.host_text,
@@ -380,6 +387,7 @@ class _Builder:
             and body.raw.strip()
             and media_kind(content_type) in ("xml", "text")
             else None,
+            protocol=op.request.url.protocol,
         )
 
     def form_schema(self, good: list[Request]) -> tuple[dict[str, Any] | None, list[Any]]:
@@ -497,11 +505,12 @@ class _Builder:
         where: str,
         *,
         required_all: bool,
+        text: bool = False,
     ) -> list[Parameter]:
         if not names:
             return []
         schema = self.schema_of(samples) or {}
-        if where in ("query", "path"):
+        if where in ("query", "path") or text:
             mark_text_types(schema, samples)
         props = schema.get("properties", {})
         required = set(schema.get("required", []))
@@ -522,7 +531,43 @@ class _Builder:
             )
         return out
 
+    def response_headers(self, examples: list[Example]) -> tuple[Parameter, ...]:
+        """The documented headers of one status's examples (see ``_response_headers``):
+        each typed from its texts like a query parameter, required when every example
+        shows it."""
+        spelling: dict[str, str] = {}
+        for e in examples:
+            for h in e.headers:
+                if is_contract_header(h.key):
+                    spelling.setdefault(h.key.strip().lower(), h.key.strip())
+        if not spelling:
+            return ()
+        samples = [
+            _text_object(
+                (spelling[h.key.strip().lower()], h.value)
+                for h in e.headers
+                if h.key.strip().lower() in spelling
+            )
+            for e in examples
+        ]
+        found = self._params(
+            list(spelling.values()), samples, "header", required_all=False, text=True
+        )
+        shown = [{k.lower() for k in s} for s in samples]
+        out = []
+        for p in found:
+            schema = p.schema
+            if p.name.lower() in UNTYPED_HEADERS:
+                schema = {k: v for k, v in schema.items() if k not in ("type", "format")}
+            every = all(p.name.lower() in names for names in shown)
+            out.append(replace(p, required=every, schema=schema))
+        return tuple(sorted(out, key=lambda p: p.name.lower()))
+
     def responses(self, op: Operation, success_names: set[str]) -> tuple[ResponseContract, ...]:
+        by_status: dict[int | None, list[Example]] = {}
+        for e in op.examples:
+            by_status.setdefault(e.status, []).append(e)
+        headers = {status: self.response_headers(found) for status, found in by_status.items()}
         groups: dict[tuple[Any, ...], list[Example]] = {}
         for e in op.examples:
             shape = tuple(sorted(e.json)) if isinstance(e.json, dict) else type(e.json).__name__
@@ -545,6 +590,7 @@ class _Builder:
                     content_type=parse_media_type(e.content_type).essence,
                     success=e.name in success_names,
                     schema=schema,
+                    headers=headers[e.status],
                 )
                 for e in members
             )
@@ -607,7 +653,7 @@ class _Builder:
             response_headers=tuple(
                 (h.key, self.redact(h.value))
                 for h in example.headers
-                if h.key.lower() == "content-type"
+                if h.key.lower() == "content-type" or is_contract_header(h.key)
             ),
             response_body=_typed_samples(redact_json(example.json, self.redact))
             if example.is_json
@@ -677,6 +723,7 @@ def stream_contracts(
             "evidence": options.policy.as_json(),
         },
         secrets=collection.secrets,
+        values=dict(collection.values),
     )
     return header, (builder.operation(op) for op in collection.operations)
 

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from postman_contracts.collection import Redactor
-from postman_contracts.contracts._evidence import without_evidence
+from postman_contracts.contracts._evidence import EvidencePolicy, without_evidence
 from postman_contracts.contracts._model import AuthContract, ContractSet, OperationContract
+from postman_contracts.contracts._response_headers import header_asserted
 
 __all__ = ["to_openapi"]
 
@@ -68,7 +69,9 @@ def _clean(schema: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
 
 
-def _operation(op: OperationContract, names: list[str], schemes: dict[str, Any]) -> dict[str, Any]:
+def _operation(
+    op: OperationContract, names: list[str], schemes: dict[str, Any], policy: EvidencePolicy
+) -> dict[str, Any]:
     req = op.request
     doc: dict[str, Any] = {"operationId": op.id, "summary": op.name}
     if op.description:
@@ -114,7 +117,7 @@ def _operation(op: OperationContract, names: list[str], schemes: dict[str, Any])
             "required": True,
             "content": {req.content_type or "application/json": media},
         }
-    doc["responses"] = _responses(op)
+    doc["responses"] = _responses(op, policy)
     security = _security(req.auth)
     if security is not None:
         schemes[security[0]] = security[1]
@@ -124,13 +127,20 @@ def _operation(op: OperationContract, names: list[str], schemes: dict[str, Any])
     return doc
 
 
-def _responses(op: OperationContract) -> dict[str, Any]:
+def _responses(op: OperationContract, policy: EvidencePolicy) -> dict[str, Any]:
     out: dict[str, Any] = {}
     examples = {x.name: x for x in op.examples}
     for r in op.responses:
         key = str(r.status) if r.status is not None else "default"
         entry = out.setdefault(key, {"description": ""})
         entry["description"] = ", ".join(filter(None, [entry["description"], r.example]))
+        for p in r.headers:  # one set per status: each of its responses carries it
+            entry.setdefault("headers", {})[p.name] = {
+                # as the checks hold it: one example shows a header, it does not promise it
+                "required": header_asserted(p, policy),
+                "schema": without_evidence(p.schema),
+                **({"example": p.example} if p.example is not None else {}),
+            }
         x = examples.get(r.example)
         if r.schema is None and not r.content_type:
             continue
@@ -169,7 +179,9 @@ def to_openapi(
                 {"method": op.request.method, "operationId": op.id}
             )
             continue
-        shared.setdefault((path, method), []).append(_operation(op, names, schemes))
+        shared.setdefault((path, method), []).append(
+            _operation(op, names, schemes, contracts.evidence)
+        )
         entry: dict[str, Any] = {"operationId": op.id, "summary": op.name}
         if op.request.route_key is not None:
             entry["x-route-key"] = op.request.route_key.as_json()
