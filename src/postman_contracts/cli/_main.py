@@ -194,6 +194,15 @@ def _parser() -> _Parser:
     )
     verify.add_argument("--seed", type=int, default=None, help="the Hypothesis seed")
     verify.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report")
+    verify.add_argument(
+        "--host-url",
+        metavar="NAME=URL",
+        action="append",
+        type=_var,
+        default=[],
+        help="the base URL of another host, NAME its variable or the host as written, "
+        "* every other host; repeatable (default: the variable's value, or the host itself)",
+    )
     _add_collection_options(verify)
 
     mock = sub.add_parser("mock", help="serve a mock of the collection's documented behaviour")
@@ -365,6 +374,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         variables=dict(args.var),
         seed=args.seed,
         out=out,
+        hosts=dict(args.host_url),
     )
 
 

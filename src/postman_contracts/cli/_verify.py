@@ -43,6 +43,8 @@ class _Summary:
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    #: operations whose credentials this tool cannot make, and why (their tests are skipped)
+    unsigned: dict[str, str] = field(default_factory=dict)
     terminated: bool = False
     workers: Stats = field(default_factory=Stats)  # figures handed over by xdist workers
 
@@ -72,6 +74,11 @@ class _Summary:
             self.workers.merge(run.stats.to_plain())
             self.stats = self.workers
             self.names = {op.id: op.item_path for op in run.contracts.operations}
+            self.unsigned = {
+                op.id: op.request.auth.unsigned
+                for op in run.contracts.operations
+                if op.request.auth.unsigned
+            }
 
 
 def _test_of(nodeid: str) -> tuple[str, str]:
@@ -130,12 +137,13 @@ def _table(summary: _Summary) -> str:
                 f"{replayed}" + (f" (+{skipped} skipped)" if skipped else ""),
                 str(fuzz),
                 " ".join(f"{c}x{n}" for c, n in sorted(codes.items())) or "-",
-                "FAIL" if failed else "pass",
+                "FAIL" if failed else "not checked" if op_id in summary.unsigned else "pass",
             ]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += [f"not checked: {op_id}: {why}" for op_id, why in summary.unsigned.items()]
     return "\n".join(lines)
 
 
@@ -149,6 +157,7 @@ def run_verify(
     variables: dict[str, str],
     seed: int | None,
     out: TextIO,
+    hosts: dict[str, str] | None = None,
     budget: int = 0,
     workers: int = 0,
 ) -> int:
@@ -157,6 +166,10 @@ def run_verify(
 
     ``budget`` bounds the generated requests of the whole run (``--contracts-budget``);
     ``workers`` runs the tests in that many pytest-xdist processes.
+
+    Raises:
+        PostmanContractsError: bad input, found before the first request (a host or a
+            ``{{variable}}`` nothing gives a value).
     """
     if workers and importlib.util.find_spec("xdist") is None:
         out.write("verify: -n needs pytest-xdist (pip install pytest-xdist)\n")
@@ -175,6 +188,7 @@ def run_verify(
                 seed,
                 out,
                 summary,
+                hosts or {},
                 extra,
             )
     except _Terminated:
@@ -205,19 +219,32 @@ def _run(
     seed: int | None,
     out: TextIO,
     summary: _Summary,
+    hosts: dict[str, str],
     extra: list[str],
 ) -> int:
     """The pytest run of ``verify`` in a temporary directory, against the mock by default;
     its exit code, or ``_TERMINATED`` when pytest was interrupted by SIGTERM."""
-    from postman_contracts.contracts import open_contracts
+    from postman_contracts.collection import load_environment
+    from postman_contracts.contracts import EVERY_HOST, open_contracts
     from postman_contracts.mock import MockServer
+    from postman_contracts.server import resolve_targets, run_variables
 
     path = collection or str(bundled_collection())
+    environment = load_environment(env) if env else ()
+    contracts = open_contracts(path, environment=environment, variables=variables)
+    # every host and variable settled before the first request: bad input, exit 2
+    values = run_variables(contracts, environment, variables)
     mock = None
-    if base_url is None:  # the embedded default: the mock built from the same collection
-        mock = MockServer(open_contracts(path, environment=env, variables=variables)).start()
+    if base_url is None:  # the embedded default: the mock, which serves every host
+        hosts = {EVERY_HOST: "", **hosts}
+        resolve_targets(contracts, values, "http://mock.invalid", hosts, path)
+        mock = MockServer(contracts).start()
         base_url = mock.url
+        hosts = {k: v or base_url for k, v in hosts.items()}
         out.write(f"checking {path} against the embedded mock at {base_url}\n")
+    else:
+        resolve_targets(contracts, values, base_url, hosts, path)
+    del contracts
     try:
         with tempfile.TemporaryDirectory(prefix="postman-contracts-verify-") as tmp:
             ini = Path(tmp) / "pytest.ini"
@@ -247,6 +274,8 @@ def _run(
                 args += ["--contracts-env", env]
             for key, value in variables.items():
                 args += ["--contracts-var", f"{key}={value}"]
+            for name, url in hosts.items():
+                args += ["--contracts-host", f"{name}={url}"]
             if seed is not None:
                 args += ["--contracts-seed", str(seed)]
             if junitxml:
