@@ -172,7 +172,7 @@ def run_verify(
             ``{{variable}}`` nothing gives a value).
     """
     if workers and importlib.util.find_spec("xdist") is None:
-        out.write("verify: -n needs pytest-xdist (pip install pytest-xdist)\n")
+        out.write("verify: -n needs pytest-xdist: pip install 'postman-contracts[parallel]'\n")
         return 2
     summary = _Summary()
     extra = ["--contracts-budget", str(budget)] + (["-n", str(workers)] if workers else [])
