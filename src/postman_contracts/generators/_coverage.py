@@ -1,0 +1,565 @@
+"""A deterministic coverage of an operation's contract: one request per rule it states.
+
+Why it exists: random fuzzing catches a fault on the run whose seed happens to make the one
+change that provokes it, and misses it on the next; in CI a fault that shows up one day and not
+the next is retried away. So before any random draw, every operation gets the same requests on
+every run and machine, in a stable order, no seed involved: each documented trigger, then, for
+each JSON body field, form field and query parameter, a wrong type, missing where required,
+``null`` where not nullable, out of its enum, and just outside and at the bounds its schema
+states; each required header left out; and the valid request with its optional fields left out,
+and with all of them present.
+
+Each case is made from the documented request (the saved example, slots filled by the one
+slot-filling policy; see ``_requests._documented_request``), never from a draw, and changes only
+what the contract *asserts* (the evidence policy's ``asserted_schema``; everything inferred
+under ``strict``): a wrong type where no type is asserted, an enum seen once, or a key that
+one example shows are no evidence that a server must refuse the change, and a check that
+fails a server following its documentation is worse than a missed bug. For the same reason
+the wrong values are ones no lenient reader takes for the type (``"not-a-number"``, not
+``"12345"``, which frameworks coerce), and ``null`` is sent only for a required member (an
+optional one sent as ``null`` is widely read as absent, and RFC 7396 makes it so in a patch).
+A ``{{$guid}}`` in the documented request is filled fresh, as Postman fills it: the cases are
+the same, a server demanding a unique id gets one.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from postman_contracts._errors import InvalidArgument
+from postman_contracts.collection._placeholders import fill_slots
+from postman_contracts.contracts import ContractSet, OperationContract
+from postman_contracts.contracts._checks import Checker, json_path
+from postman_contracts.contracts._evidence import asserted_schema
+from postman_contracts.contracts._exchange import RequestSpec
+from postman_contracts.contracts._formats import FORMAT_CHECKER
+from postman_contracts.contracts._requests import is_form, required_header
+from postman_contracts.contracts._text import as_text, read_as_schema
+from postman_contracts.generators._mutations import _WRONG_TEXT, Mutation
+from postman_contracts.generators._requests import (
+    Expected,
+    _documented,
+    _documented_request,
+    _example_for,
+    _form_body,
+    documented_invalid_requests,
+    documented_value,
+    valid_schema,
+)
+
+__all__ = ["MAX_CASES", "CoverageCase", "coverage_cases"]
+
+#: The most cases one operation gets (documented triggers and valid requests first, then the
+#: rules in the order of ``_RANK``): enough for every rule of a body of a few dozen fields,
+#: and a bound on the requests a huge schema would send before any random fuzzing.
+MAX_CASES = 100
+#: How deep the body is walked: deeper fields are left to random fuzzing.
+_MAX_DEPTH = 8
+#: The order of the rules (kinds), a stable sort key: documented triggers first.
+_RANK = {"documented": 0, "valid": 1, "missing_required": 2, "type": 3, "null": 4, "enum": 5}
+_BOUNDS_RANK = 6
+#: A value of another JSON type that no lenient reader takes for the documented one.
+_UNREADABLE: dict[str, Any] = {
+    "string": {"unexpected": "object"},
+    "integer": "not-a-number",
+    "number": "not-a-number",
+    "boolean": "not-a-boolean",
+    "object": "not-an-object",
+    "array": "not-an-array",
+}
+_JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}
+_DELETE = object()
+
+
+@dataclass(frozen=True)
+class CoverageCase:
+    """One request of the coverage phase, labelled with the rule it checks.
+
+    Attributes:
+        spec: the request.
+        kind: the rule it breaks, in the vocabulary of invalid requests (``missing_required``,
+            ``type``, ``enum``, ``value``, ``method``, ``auth``...; ``null`` and ``bounds`` for
+            a ``null`` and a value past a stated bound), or ``valid`` for a request that breaks
+            none (optional fields omitted or all present, a value at a stated bound).
+        label: the rule in words (``missing required property 'ids'``, ``valid: optional
+            fields omitted``).
+        pointer: where in the body (a JSON pointer), or ``""``.
+        expected: what the response must be: ``documented`` (that documented error),
+            ``asserted`` (the asserted contract refuses it: any rejection) or ``valid``.
+    """
+
+    spec: RequestSpec
+    kind: str
+    label: str
+    pointer: str
+    expected: Expected
+
+    @property
+    def valid(self) -> bool:
+        """Whether the request meets the contract (the response must be a documented one)."""
+        return self.expected.confidence == "valid"
+
+
+def coverage_cases(
+    operation: OperationContract,
+    contracts: ContractSet,
+    *,
+    strict: bool = False,
+    variables: Mapping[str, str] | None = None,
+    limit: int = MAX_CASES,
+) -> list[CoverageCase]:
+    """One request per rule ``operation``'s contract states, the same on every run.
+
+    Args:
+        operation: the operation's contract.
+        contracts: the whole set: its evidence policy says which constraints are asserted,
+            and its shared errors which method and authentication errors are documented.
+        strict: cover every inferred constraint, not only the asserted ones.
+        variables: values for ``{{variables}}`` (``--contracts-var``).
+        limit: the most cases returned (see :data:`MAX_CASES`).
+
+    Returns:
+        The cases in a stable order: documented triggers, the valid requests, then each rule
+        kind (missing, type, null, enum, bounds) field by field.
+    """
+    if not isinstance(operation, OperationContract):
+        raise InvalidArgument(f"operation must be an OperationContract, not {operation!r}")
+    if not isinstance(contracts, ContractSet):
+        raise InvalidArgument(f"contracts must be a ContractSet, not {contracts!r}")
+    if type(limit) is not int or limit < 0:
+        raise InvalidArgument(f"limit must be an int >= 0, not {limit!r}")
+    return _Coverage(operation, contracts, strict, dict(variables or {})).cases()[:limit]
+
+
+class _Coverage:
+    """The cases of one operation (one object so the schemas are viewed and compiled once)."""
+
+    def __init__(
+        self, op: OperationContract, contracts: ContractSet, strict: bool, variables: dict[str, str]
+    ) -> None:
+        self.op, self.contracts, self.strict, self.variables = op, contracts, strict, variables
+        self.form = is_form(op)
+        self.base = _documented_request(op, variables)
+        schema = valid_schema(op)
+        self.body: Any = None
+        self.sent_as_is = False  # the fallback body is already in its sent (form) shape
+        if schema is not None:
+            self.body = _example_for(schema, fill=variables)
+            if self.body is None:
+                self.body, self.sent_as_is = copy.deepcopy(self.base.body), self.form
+        self.schema = self.view(op.request.schema) if op.request.schema is not None else None
+        self.valid_view = self.view(schema) if schema is not None else None
+        self.what = "form field" if self.form else "property"
+
+    # -- views and validity ---------------------------------------------------------------
+
+    def view(self, schema: Mapping[str, Any]) -> dict[str, Any]:
+        """``schema`` as checked: what its evidence asserts, or everything under strict."""
+        return dict(schema) if self.strict else asserted_schema(schema, self.contracts.evidence)
+
+    def param_view(self, schema: Mapping[str, Any]) -> dict[str, Any]:
+        """A parameter's schema as checked, read as a member (its evidence, not a root's)."""
+        if self.strict:
+            return dict(schema)
+        wrapped = {"type": "object", "properties": {"p": dict(schema)}}
+        return dict(asserted_schema(wrapped, self.contracts.evidence)["properties"]["p"])
+
+    @staticmethod
+    def valid_under(schema: Mapping[str, Any], value: Any) -> bool:
+        validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        return bool(validator.is_valid(value))
+
+    def send(self, body: Any) -> RequestSpec:
+        """The documented request with ``body`` in place, as it goes on the wire."""
+        if self.form and not self.sent_as_is:
+            return replace(self.base, body=_form_body(self.op, body)[0])
+        return replace(self.base, body=body)
+
+    # -- all cases ------------------------------------------------------------------------
+
+    def cases(self) -> list[CoverageCase]:
+        documented = [
+            CoverageCase(bad.spec, bad.kind, bad.label, bad.pointer, bad.expected)
+            for bad in documented_invalid_requests(
+                self.op, contracts=self.contracts, variables=self.variables
+            )
+        ]
+        ranked = [*self.valid_cases(), *self.body_cases(), *self.query_cases()]
+        ranked += self.header_cases()
+        ranked.sort(key=lambda pair: pair[0])  # stable: field order within a rule
+        sent = {(c.kind, c.pointer) for c in documented if c.pointer}
+        # the documented trigger of the very same change is already sent
+        return documented + [c for _, c in ranked if (c.kind, c.pointer) not in sent]
+
+    def invalid(self, m: Mutation, spec: RequestSpec, *, body: bool = True) -> CoverageCase:
+        """A case breaking ``m``'s rule: the documented error where the catalog has a trigger
+        for this change (the catalog's triggers are changes to the body), else any
+        rejection (the asserted contract refuses it)."""
+        expected = _documented(self.contracts, self.op, m) if body else Expected("asserted")
+        if expected.confidence != "documented":
+            expected = Expected("asserted")
+        return CoverageCase(spec, m.kind, m.label, m.pointer, expected)
+
+    # -- valid requests -------------------------------------------------------------------
+
+    def valid_cases(self) -> list[tuple[int, CoverageCase]]:
+        """The documented request with every optional field, parameter and header left out,
+        and with all of them present (values the success examples show)."""
+        optional_query = [
+            p for p in self.op.request.parameters if p.location == "query" and not p.required
+        ]
+        optional_headers = [p for p in self.op.request.header_params if not p.required]
+        if self.body is not None and self.valid_view is not None:
+            fewest = _minimal(self.valid_view, self.body, 0)
+            fullest = self.fullest()
+        else:
+            fewest = fullest = self.body
+        out: list[CoverageCase] = []
+        if (fewest != self.body or optional_query or optional_headers) and self.valid_body(fewest):
+            out.append(_valid(self.send(fewest), "valid: optional fields omitted"))
+        full = self.send(fullest)
+        for p in optional_query:
+            value = documented_value(p)
+            full = replace(full, query=(*full.query, (p.name, value)))
+        for p in optional_headers:
+            value = str(fill_slots(p.example, self.variables, json=False)) if p.example else ""
+            if value and "{{" not in value:
+                full = replace(full, headers=(*full.headers, (p.name, value)))
+        if full != self.send(fewest) and self.valid_body(fullest):
+            out.append(_valid(full, "valid: all optional fields present"))
+        return [(_RANK["valid"], c) for c in out]
+
+    def valid_body(self, body: Any) -> bool:
+        return self.valid_view is None or self.valid_under(self.valid_view, body)
+
+    def fullest(self) -> Any:
+        """The documented body with every optional member the success examples show added
+        (the first value each shows that is valid there), when the result is valid."""
+        assert self.valid_view is not None
+        donors: list[Any] = []
+        for x in self.op.examples:
+            response = next((r for r in self.op.responses if r.example == x.name), None)
+            if response is None or not response.success or not isinstance(x.body, dict | list):
+                continue
+            donors.append(fill_slots(x.body, self.variables, json=True))
+        full = _complete(self, self.valid_view, self.body, donors, (), 0)
+        return full if self.valid_body(full) else self.body
+
+    # -- the body, field by field ----------------------------------------------------------
+
+    def body_cases(self) -> list[tuple[int, CoverageCase]]:
+        if self.schema is None or self.body is None:
+            return []
+        base = self.fullest() if self.valid_view is not None else self.body
+        out: list[tuple[int, CoverageCase]] = []
+        for node, value, parts, required in _walk(self.schema, base):
+            for rank, kind, label, new in self.field_rules(node, value, parts, required):
+                changed = _changed(base, parts, new)
+                if kind == "valid":
+                    if self.valid_body(changed):
+                        out.append((rank, _valid(self.send(changed), label, parts)))
+                elif not self.valid_under(self.schema, changed):
+                    m = Mutation(kind, label, parts)
+                    out.append((rank, self.invalid(m, self.send(changed))))
+        return out
+
+    def field_rules(
+        self, node: dict[str, Any], value: Any, parts: tuple[Any, ...], required: bool
+    ) -> Iterator[tuple[int, str, str, Any]]:
+        """``(rank, kind, label, new value)`` of each rule ``node`` states for the member at
+        ``parts`` (``_DELETE`` to leave it out)."""
+        name = repr(parts[-1]) if isinstance(parts[-1], str) else json_path(parts)
+        if required and isinstance(parts[-1], str):
+            where = json_path(parts[:-1])
+            label = f"missing required {self.what} {parts[-1]!r}" + (
+                f" at {where}" if len(parts) > 1 else ""
+            )
+            yield _RANK["missing_required"], "missing_required", label, _DELETE
+        types = _types(node)
+        wrong = _wrong_value(types, text=self.form)
+        if wrong is not None:
+            got = "text" if self.form else _JSON_TYPE.get(type(wrong), "object")
+            label = f"{name} must be {'/'.join(types)}, got {got}"
+            yield _RANK["type"], "type", label, wrong
+        if required and types and "null" not in types and not self.form:
+            label = f"{name} must be {'/'.join(types)}, got null"
+            yield _RANK["null"], "null", label, None
+        outside = _outside_enum(node)
+        if outside is not None:
+            label = f"value not in enum at {json_path(parts)}"
+            yield _RANK["enum"], "enum", label, outside
+        for kind, label, new in _bounds(node, value, name, form=self.form):
+            yield _BOUNDS_RANK, kind, label, new
+
+    # -- query parameters and headers ------------------------------------------------------
+
+    def query_cases(self) -> list[tuple[int, CoverageCase]]:
+        auth = self.op.request.auth
+        checker = Checker(self.contracts, strict=self.strict)
+        out: list[tuple[int, CoverageCase]] = []
+        for p in self.op.request.parameters:
+            if p.location != "query" or (auth.location == "query" and p.name == auth.name):
+                continue
+            label = f"missing required query parameter {p.name!r}"
+            # required as a key is asserted: shown in enough examples (the evidence policy)
+            if required_header(checker, p):
+                m = Mutation("missing_required", label, (), _nothing, query=p.name)
+                out.append((_RANK["missing_required"], self.invalid(m, m.apply(self.base, None))))
+            node = self.param_view(p.schema)
+            one = node.get("items") if "array" in _types(node) else node
+            one = one if isinstance(one, dict) else {}
+            value = read_as_schema(documented_value(p), one)
+            rules: list[tuple[int, str, str, Any]] = []
+            wrong = _wrong_value(_types(one), text=True)
+            if wrong is not None:
+                kinds = "/".join(_types(one))
+                rules.append(
+                    (_RANK["type"], "type", f"{p.name!r} must be {kinds}, got text", wrong)
+                )
+            outside = _outside_enum(one)
+            if outside is not None:
+                rules.append((_RANK["enum"], "enum", f"value not in enum at {p.name!r}", outside))
+            rules += [(_BOUNDS_RANK, *b) for b in _bounds(one, value, repr(p.name), form=True)]
+            for rank, kind, rule, new in rules:
+                text = as_text(new)
+                read = read_as_schema(text, node)
+                kept = tuple((k, v) for k, v in self.base.query if k != p.name)
+                spec = replace(self.base, query=(*kept, (p.name, text)))
+                label = f"query parameter {rule}"
+                if kind == "valid" and self.valid_under(node, read):
+                    out.append(
+                        (rank, _valid(spec, label.replace("query parameter valid:", "valid:")))
+                    )
+                elif kind != "valid" and not self.valid_under(node, read):
+                    out.append((rank, self.invalid(Mutation(kind, label), spec, body=False)))
+        return out
+
+    def header_cases(self) -> list[tuple[int, CoverageCase]]:
+        """Each required header left out (required as checked: shown in enough examples).
+        Header values are not judged (see the request policy): one client's value is no rule."""
+        checker = Checker(self.contracts, strict=self.strict)
+        out: list[tuple[int, CoverageCase]] = []
+        for p in self.op.request.header_params:
+            if required_header(checker, p):
+                label = f"missing required header {p.name!r}"
+                m = Mutation("missing_required", label, (), _nothing, header=p.name)
+                out.append((_RANK["missing_required"], self.invalid(m, m.apply(self.base, None))))
+        return out
+
+
+def _nothing(draw: Any) -> None:
+    """The change of a mutation that removes what it names (a parameter, a header)."""
+
+
+def _valid(spec: RequestSpec, label: str, parts: tuple[Any, ...] = ()) -> CoverageCase:
+    pointer = Mutation("valid", label, parts).pointer
+    return CoverageCase(spec, "valid", label, pointer, Expected("valid"))
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    return [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else []
+
+
+def _wrong_value(types: list[str], *, text: bool) -> Any:
+    """A value of no type in ``types`` that no lenient reader takes for one: text for a form
+    field or a query parameter (any text is a string there), else a value of another JSON
+    type; ``None`` where no type is asserted."""
+    named = [t for t in types if t != "null"]
+    if not named:
+        return None
+    if text:
+        if "string" in named:
+            return None
+        return next((w for t, w in _WRONG_TEXT.items() if t in named), None)
+    taken = set(named) | ({"number"} if "integer" in named else set())
+    for kind in (named[0], *_UNREADABLE):
+        wrong = _UNREADABLE.get(kind)
+        got = _JSON_TYPE.get(type(wrong), "object")
+        if wrong is not None and got not in taken and not (got == "integer" and "number" in taken):
+            return copy.deepcopy(wrong)
+    return None
+
+
+def _outside_enum(schema: Mapping[str, Any]) -> Any:
+    """A value of the enum's type outside it, or ``None`` (no enum, or one of booleans)."""
+    enum = schema.get("enum")
+    if not isinstance(enum, list) or not enum:
+        return None
+    if all(isinstance(v, str) for v in enum):
+        return next(c for c in ("NOT_DOCUMENTED", "NOT_DOCUMENTED_2", "") if c not in enum)
+    numbers = [v for v in enum if isinstance(v, int | float) and not isinstance(v, bool)]
+    return max(numbers) + 1 if numbers and len(numbers) == len(enum) else None
+
+
+def _bounds(
+    schema: Mapping[str, Any], value: Any, name: str, *, form: bool
+) -> Iterator[tuple[str, str, Any]]:
+    """``(kind, label, value)`` just outside each bound ``schema`` states (``bounds``) and at
+    it (``valid``): numbers, lengths, and (not in a form, where an empty field is an absent
+    one) array sizes. Each is checked against the schema by the caller."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        whole = "integer" in _types(schema) or isinstance(value, int)
+        step = 1 if whole else 0.5
+        for key, outside, at in (
+            ("minimum", -step, 0),
+            ("maximum", step, 0),
+            ("exclusiveMinimum", 0, step),
+            ("exclusiveMaximum", 0, -step),
+        ):
+            bound = schema.get(key)
+            if isinstance(bound, int | float) and not isinstance(bound, bool):
+                if not math.isfinite(bound):
+                    continue
+                yield "bounds", f"{name} past its {key} {bound}", _number(bound + outside)
+                yield "valid", f"valid: {name} at its {key} {bound}", _number(bound + at)
+    elif isinstance(value, str):
+        for key, outside in (("minLength", -1), ("maxLength", 1)):
+            bound = schema.get(key)
+            if type(bound) is int and 0 <= bound <= 10_000:
+                if bound + outside >= 0:
+                    yield "bounds", f"{name} past its {key} {bound}", _sized(value, bound + outside)
+                yield "valid", f"valid: {name} at its {key} {bound}", _sized(value, bound)
+    elif isinstance(value, list) and value and not form:
+        for key, outside in (("minItems", -1), ("maxItems", 1)):
+            bound = schema.get(key)
+            if type(bound) is int and 0 <= bound <= 1_000:
+                if bound + outside >= 0:
+                    yield "bounds", f"{name} past its {key} {bound}", _items(value, bound + outside)
+                yield "valid", f"valid: {name} at its {key} {bound}", _items(value, bound)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _sized(text: str, n: int) -> str:
+    """``text`` repeated or cut to ``n`` characters (``a``s for an empty one)."""
+    seed = text or "a"
+    return (seed * (n // len(seed) + 1))[:n]
+
+
+def _items(items: list[Any], n: int) -> list[Any]:
+    """``n`` elements: ``items`` cut, or repeated in turn."""
+    return [copy.deepcopy(items[i % len(items)]) for i in range(n)]
+
+
+def _walk(
+    schema: dict[str, Any], body: Any
+) -> Iterator[tuple[dict[str, Any], Any, tuple[Any, ...], bool]]:
+    """``(subschema, value, parts, required)`` for each member of ``body`` the schema
+    describes, depth first, keys sorted, the first element of an array standing for all."""
+    stack: list[tuple[dict[str, Any], Any, tuple[Any, ...], int]] = [(schema, body, (), 0)]
+    while stack:
+        node, value, parts, depth = stack.pop(0)
+        if depth > _MAX_DEPTH:
+            continue
+        children: list[tuple[dict[str, Any], Any, tuple[Any, ...], int]] = []
+        if isinstance(value, dict) and isinstance(node.get("properties"), dict):
+            props, required = node["properties"], set(node.get("required") or ())
+            for key in sorted(value):
+                sub = props.get(key)
+                if isinstance(sub, dict):
+                    yield sub, value[key], (*parts, key), key in required
+                    children.append((sub, value[key], (*parts, key), depth + 1))
+        elif isinstance(value, list) and value and isinstance(node.get("items"), dict):
+            yield node["items"], value[0], (*parts, 0), False
+            children.append((node["items"], value[0], (*parts, 0), depth + 1))
+        stack[:0] = children
+
+
+def _changed(body: Any, parts: tuple[Any, ...], new: Any) -> Any:
+    """A copy of ``body`` with the member at ``parts`` set to ``new`` (or removed)."""
+    out = copy.deepcopy(body)
+    parent = out
+    for key in parts[:-1]:
+        parent = parent[key]
+    if new is _DELETE:
+        del parent[parts[-1]]
+    else:
+        parent[parts[-1]] = copy.deepcopy(new)
+    return out
+
+
+def _minimal(schema: Mapping[str, Any], value: Any, depth: int) -> Any:
+    """``value`` without the members ``schema`` does not require, at every depth; an object
+    left with none keeps its members (an emptied object is another rule, ``empty_object``,
+    which catalogs document as an error: Zoho's INVALID_DATA)."""
+    if depth > _MAX_DEPTH:
+        return value
+    props = schema.get("properties")
+    if isinstance(value, dict) and isinstance(props, dict):
+        required = set(schema.get("required") or ())
+        kept = [k for k in value if k in required or k not in props] or list(value)
+        return {
+            k: _minimal(props[k], value[k], depth + 1)
+            if isinstance(props.get(k), dict)
+            else value[k]
+            for k in kept
+        }
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        return [_minimal(items, v, depth + 1) for v in value]
+    return value
+
+
+def _shown_at(donors: list[Any], parts: tuple[Any, ...]) -> Iterator[Any]:
+    """The values the ``donors`` show at ``parts``, any element standing for an index."""
+    found = list(donors)
+    for key in parts:
+        step: list[Any] = []
+        for v in found:
+            if isinstance(key, int) and isinstance(v, list):
+                step.extend(v)
+            elif isinstance(key, str) and isinstance(v, dict) and key in v:
+                step.append(v[key])
+        found = step
+    yield from found
+
+
+def _complete(
+    cov: _Coverage,
+    schema: Mapping[str, Any],
+    value: Any,
+    donors: list[Any],
+    parts: tuple[Any, ...],
+    depth: int,
+) -> Any:
+    """``value`` with each member ``schema`` documents and it lacks taken from the donors."""
+    if depth > _MAX_DEPTH:
+        return value
+    props = schema.get("properties")
+    if isinstance(value, dict) and isinstance(props, dict):
+        out = dict(value)
+        for key in sorted(props):
+            sub = props[key]
+            if key in out or not isinstance(sub, dict):
+                continue
+            for shown in _shown_at(donors, (*parts, key)):
+                if cov.form and isinstance(shown, str):
+                    shown = read_as_schema(shown, sub)
+                if cov.valid_under(sub, shown):
+                    out[key] = copy.deepcopy(shown)
+                    break
+        return {
+            k: _complete(cov, props[k], v, donors, (*parts, k), depth + 1)
+            if isinstance(props.get(k), dict)
+            else v
+            for k, v in out.items()
+        }
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        return [
+            _complete(cov, items, v, donors, (*parts, i), depth + 1) for i, v in enumerate(value)
+        ]
+    return value
