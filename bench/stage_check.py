@@ -3,7 +3,7 @@
 Why it exists: if ``Checker.check`` were a large part of each case, a faster validator
 (jsonschema-rs) would be worth an optional fast path. Each round sends the documented
 success request of every bundled operation to the loopback mock (the round trip, with
-:class:`~postman_contracts._http.HttpClient`, as the plugin sends it), then checks the
+:class:`~postman_contracts.server._http.HttpClient`, as the plugin sends it), then checks the
 response as the plugin does (a fresh response object each time, so the JSON parse counts),
 and validates the same body with jsonschema and, when installed, jsonschema-rs alone.
 """
@@ -19,11 +19,11 @@ from typing import Any
 from _harness import ROOT, Row, log, spread
 from _servers import mock_server
 
-from postman_contracts._cases import example_request
-from postman_contracts._http import Credentials, HttpClient
+from postman_contracts.checking._checks import Checker, Expectation
+from postman_contracts.checking._exchange import HttpResponse
 from postman_contracts.contracts import open_contracts
-from postman_contracts.contracts._checks import Checker, Expectation
-from postman_contracts.contracts._exchange import HttpResponse
+from postman_contracts.server._cases import example_request
+from postman_contracts.server._http import Credentials, HttpClient
 
 ZOHO = ROOT / "collection" / "zoho-crm.postman_collection.json"
 

@@ -83,7 +83,7 @@ def _zoho() -> list[tuple[Any, dict[str, Any], Callable[[], Strategy]]]:
 
 
 def _whole_request_by_hand(op: Any, body: Strategy) -> Strategy:
-    from postman_contracts.contracts._exchange import RequestSpec
+    from postman_contracts.checking._exchange import RequestSpec
 
     req = op.request
     headers = tuple(req.headers.items())

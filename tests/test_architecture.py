@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,54 +16,145 @@ from tests.paths import ROOT
 
 SRC = ROOT / "src" / "postman_contracts"
 
-# Rank of each layer; a module may import only layers of lower or equal rank.
-LAYERS = {"_errors": 0, "collection": 1, "contracts": 2, "generators": 3}
-SURFACE = 4
-CORE_FORBIDDEN = (
-    "pytest",
-    "_pytest",
-    "argparse",
-    "postman_contracts.cli",
-    "postman_contracts.mock",
-)
+# Rank of each package; a module imports only packages of a lower rank, or its own. Packages of
+# one rank are siblings: they never import each other.
+RANKS = {
+    "_errors": 0,
+    "collection": 1,
+    "contracts": 2,
+    "checking": 3,
+    "generators": 4,
+    "server": 5,
+    "client": 5,
+    "mock": 5,
+    "plugin": 6,
+    "pytest_plugin": 7,  # the entry point pytest loads: names what plugin/ implements
+    "cli": 7,
+}
+CORE = 4  # collection, contracts, checking, generators: never pytest, never a surface
+CORE_FORBIDDEN = ("pytest", "_pytest", "argparse")
+# Only the plugin (and the CLI, which runs pytest for ``verify``) may import pytest.
+PYTEST_ALLOWED = {"plugin", "pytest_plugin", "cli"}
 
 
-def _layer(module: str) -> int:
+def _package(module: str) -> str | None:
+    """``postman_contracts.server._http`` -> ``server``; the root package -> None."""
     parts = module.split(".")
     if parts[0] != "postman_contracts" or len(parts) == 1:
-        return -1
-    return LAYERS.get(parts[1], SURFACE)
-
-
-def _imports(path: str) -> set[str]:
-    with open(path, encoding="utf-8") as f:
-        tree = ast.parse(f.read())
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return found
+        return None
+    return parts[1]
 
 
 MODULES = sorted(SRC.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
-def test_layers_import_one_way(path) -> None:  # type: ignore[no-untyped-def]
+def _module(path: Path) -> str:
     rel = path.relative_to(SRC.parent).with_suffix("")
-    module = ".".join(rel.parts).removesuffix(".__init__")
-    own = _layer(module)
-    for imported in _imports(str(path)):
-        layer = _layer(imported)
-        assert layer <= own or own == -1, (
-            f"{module} (layer {own}) imports {imported} (layer {layer})"
+    return ".".join(rel.parts).removesuffix(".__init__")
+
+
+_NAMES = {_module(p) for p in MODULES}
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at any level (deferred and type-checking ones too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            submodules = {f"{node.module}.{a.name}" for a in node.names}
+            submodules = {m for m in submodules if m in _NAMES}
+            # "from package import _module" imports the module (its package is only the way)
+            found |= submodules or {node.module}
+    return found
+
+
+_IDS = {"ids": lambda p: str(p.relative_to(SRC))}
+
+
+def test_every_package_has_a_rank() -> None:
+    packages = {p.name.removesuffix(".py") for p in SRC.iterdir() if p.name != "__init__.py"}
+    packages -= {"py.typed", "__pycache__", "_data"}
+    assert packages == set(RANKS), "give a new package its rank in RANKS and ARCHITECTURE.md"
+
+
+@pytest.mark.parametrize("path", MODULES, **_IDS)
+def test_packages_import_only_lower_ranks(path: Path) -> None:
+    module = _module(path)
+    own = _package(module)
+    for imported in _imports(path):
+        other = _package(imported)
+        if own is None or other is None or other == own:
+            continue
+        assert RANKS[other] < RANKS[own], (
+            f"{module} ({own}, rank {RANKS[own]}) imports {imported} "
+            f"({other}, rank {RANKS[other]}): "
+            + ("siblings never import each other" if RANKS[other] == RANKS[own] else "upward")
         )
-        if own < SURFACE:
-            assert not imported.startswith(CORE_FORBIDDEN), (
-                f"core module {module} imports {imported}"
-            )
+
+
+@pytest.mark.parametrize("path", MODULES, **_IDS)
+def test_only_the_plugin_and_cli_import_pytest(path: Path) -> None:
+    module = _module(path)
+    own = _package(module)
+    if own in PYTEST_ALLOWED:
+        return
+    forbidden = CORE_FORBIDDEN if own is not None and RANKS[own] <= CORE else ("pytest", "_pytest")
+    for imported in _imports(path):
+        assert not imported.startswith(forbidden), f"{module} imports {imported}"
+
+
+SURFACES = {name for name, rank in RANKS.items() if rank > CORE}
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if _package(_module(p)) in SURFACES], **_IDS)
+def test_surfaces_use_only_public_modules_of_other_packages(path: Path) -> None:
+    """A surface (server, client, mock, plugin, cli) reaches another package through its
+    ``__init__`` only, never through its ``_private`` modules."""
+    module = _module(path)
+    own = _package(module)
+    for imported in _imports(path):
+        other = _package(imported)
+        if other is None or other == own or other == "_errors":
+            continue
+        private = [part for part in imported.split(".")[2:] if part.startswith("_")]
+        assert not private, f"{module} imports {imported}, private to {other}"
+
+
+def test_no_import_circle() -> None:
+    """No two modules depend on each other, directly or through others (deferred and
+    type-checking imports count: they are dependencies all the same)."""
+    graph: dict[str, set[str]] = {}
+    names = {_module(p) for p in MODULES}
+    for path in MODULES:
+        module = _module(path)
+        deps = set()
+        for imported in _imports(path):
+            # "from package import name": the package's __init__, or the submodule itself
+            target = imported if imported in names else imported.rpartition(".")[0]
+            if target in names and target != module:
+                deps.add(target)
+        graph[module] = deps
+    circles = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        stack.append(node)
+        for dep in sorted(graph[node]):
+            if state.get(dep) == 1:
+                circles.append(" -> ".join([*stack[stack.index(dep) :], dep]))
+            elif dep not in state:
+                visit(dep, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    assert circles == []
 
 
 def _public_modules() -> list[str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from postman_contracts.checking._checks import Checker, Expectation
+from postman_contracts.checking._exchange import HttpResponse
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import ContractSet, build_contracts
-from postman_contracts.contracts._checks import Checker, Expectation
-from postman_contracts.contracts._exchange import HttpResponse
 from tests.plugin.builders import SCHEMA_V21, example, item, request
 
 JSON = (("Content-Type", "application/json"),)
@@ -67,7 +67,7 @@ def test_a_json_labelled_body_that_does_not_parse_says_so() -> None:
 def test_a_status_less_example_does_not_excuse_a_wrong_body_under_a_documented_status() -> None:
     """The importer's ``default`` response (no status) stands for the statuses no other example
     documents: a 200 whose body breaks the documented 200 still fails the replay."""
-    from postman_contracts._cases import replay_expectation
+    from postman_contracts.server._cases import replay_expectation
 
     req = request("GET", "/balance")
     contracts = _contracts(

@@ -15,14 +15,14 @@ from urllib.parse import urlencode
 
 import pytest
 
+from postman_contracts.checking._checks import Checker
+from postman_contracts.checking._exchange import HttpRequest, RequestSpec
+from postman_contracts.checking._requests import judge_request, parse_multipart
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import EvidencePolicy, asserted_schema, build_contracts
-from postman_contracts.contracts._checks import Checker
-from postman_contracts.contracts._exchange import HttpRequest, RequestSpec
 from postman_contracts.contracts._files import render
 from postman_contracts.contracts._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.contracts._model import ContractSet
-from postman_contracts.contracts._requests import judge_request, parse_multipart
 from postman_contracts.contracts._text import read_as_schema, text_sample
 from tests.contracts.exchange_builders import (
     collection,
@@ -199,7 +199,7 @@ def test_multipart_forms_are_sent_and_read_back() -> None:
 
 
 def test_replayed_form_examples_send_their_fields() -> None:
-    from postman_contracts._cases import example_request
+    from postman_contracts.server._cases import example_request
 
     contracts = _form_api([("amount", "<integer>"), ("currency", "USD")])
     op = contracts.operations[0]
@@ -298,7 +298,7 @@ def _media_api(content_type: str | None, body: Any = None) -> ContractSet:
 def _replay_violations(
     contracts: ContractSet, response_: Any, *, strict: bool = False
 ) -> list[str]:
-    from postman_contracts.contracts._checks import Expectation
+    from postman_contracts.checking._checks import Expectation
 
     op = contracts.operations[0]
     checker = Checker(contracts, strict=strict)
@@ -309,7 +309,7 @@ def _replay_violations(
 
 
 def _answer(content_type: str | None, body: bytes) -> Any:
-    from postman_contracts.contracts._exchange import HttpResponse
+    from postman_contracts.checking._exchange import HttpResponse
 
     headers = (("Content-Type", content_type),) if content_type else ()
     return HttpResponse(200, headers, body)

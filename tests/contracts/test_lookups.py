@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from postman_contracts.checking._requests import _path_matches, match_route
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import ContractSet, build_contracts
-from postman_contracts.contracts._requests import _path_matches, match_route
 from tests.paths import BUNDLED
 
 _SEGMENTS = ["crm", "v2", "Leads", "{id}", "{{module}}", "x{{v}}"]

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from postman_contracts.checking import Checker, HttpRequest, RequestSpec, judge_request
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import (
     ContractSet,
@@ -21,9 +22,6 @@ from postman_contracts.contracts import (
     open_contracts,
     write_contracts,
 )
-from postman_contracts.contracts._checks import Checker
-from postman_contracts.contracts._exchange import HttpRequest, RequestSpec
-from postman_contracts.contracts._requests import judge_request
 from postman_contracts.generators import (
     MAX_CASES,
     CoverageCase,

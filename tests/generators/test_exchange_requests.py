@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
+from postman_contracts.checking._checks import Checker
+from postman_contracts.checking._exchange import HttpRequest, RequestSpec
+from postman_contracts.checking._requests import judge_request
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import build_contracts
-from postman_contracts.contracts._checks import Checker
-from postman_contracts.contracts._exchange import HttpRequest, RequestSpec
-from postman_contracts.contracts._requests import judge_request
 from postman_contracts.generators import InvalidRequest, invalid_requests, valid_requests
 from tests.contracts.exchange_builders import collection, form_request, response
 

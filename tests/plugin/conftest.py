@@ -18,8 +18,7 @@ import pytest
 
 # Imported here, before any in-process pytester run: pytester forgets the modules a run
 # imports, and a second import of ``requests`` would give it two ``CookieJar`` classes.
-import postman_contracts._plugin_fuzz
-import postman_contracts._plugin_items  # noqa: F401
+import postman_contracts.pytest_plugin  # noqa: F401
 from postman_contracts.contracts import ContractSet, open_contracts
 from postman_contracts.mock import MockApp
 from tests.paths import BUNDLED

@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postman_contracts import InvalidArgument
-from postman_contracts._cases import example_request
-from postman_contracts._client_fuzz import ContractResponses, mentions
-from postman_contracts._client_mock import ContractMock
-from postman_contracts._http import Credentials, HttpClient
+from postman_contracts.checking._violations import Violation, Violations
+from postman_contracts.client._fuzz import ContractResponses, mentions
+from postman_contracts.client._mock import ContractMock
 from postman_contracts.contracts import ContractSet, open_contracts
-from postman_contracts.contracts._violations import Violation, Violations
 from postman_contracts.generators import documented_responses
+from postman_contracts.server._cases import example_request
+from postman_contracts.server._http import Credentials, HttpClient
 from tests.paths import BUNDLED, CORPUS_FILES, ROOT
 
 EXAMPLE = ROOT / "examples" / "zoho_client"
@@ -371,7 +371,7 @@ def test_respond_with_draws_a_fresh_response_per_call_inside_given(zoho: Contrac
 
 RECORDER = """
 import json, pytest
-from postman_contracts.contracts._violations import Violation, Violations
+from postman_contracts.checking._violations import Violation, Violations
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from postman_contracts._client_fuzz import _Run
-from postman_contracts._client_mock import ContractMock
+from postman_contracts.checking._checks import Checker
+from postman_contracts.client._fuzz import _Run
+from postman_contracts.client._mock import ContractMock
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import ContractSet, build_contracts
 from postman_contracts.contracts._catalog import reports_failure
-from postman_contracts.contracts._checks import Checker
 from postman_contracts.generators import GeneratedResponse
 from tests.reliability.builders import collection, request_item, write
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import requests
 
-from postman_contracts._client_mock import ContractMock
+from postman_contracts.checking._violations import Violations
+from postman_contracts.client._mock import ContractMock
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import ContractSet, build_contracts, open_contracts
-from postman_contracts.contracts._violations import Violations
 from postman_contracts.mock import MockServer
 from tests.paths import BUNDLED
 from tests.reliability.builders import collection, request_item, write

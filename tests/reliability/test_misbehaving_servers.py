@@ -18,9 +18,9 @@ import pytest
 
 # Imported here, not first inside pytester's in-process runs, which drop the modules a run
 # imported when it ends; a second run would then mix two copies of requests' classes.
-import postman_contracts._plugin_items  # noqa: F401
+import postman_contracts.pytest_plugin  # noqa: F401
+from postman_contracts.checking._exchange import HttpRequest
 from postman_contracts.contracts import ContractSet, open_contracts
-from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.mock import MockApp
 from tests.paths import BUNDLED
 

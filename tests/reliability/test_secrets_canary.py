@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 # Imported here, not first inside pytester's in-process run (see test_misbehaving_servers).
-import postman_contracts._plugin_items  # noqa: F401
+import postman_contracts.pytest_plugin  # noqa: F401
+from postman_contracts.checking._exchange import HttpRequest
 from postman_contracts.cli import main
 from postman_contracts.contracts import open_contracts
-from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.mock import MockApp
 from tests.reliability.builders import collection, folder, request_item, tree, write
 

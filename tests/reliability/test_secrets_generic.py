@@ -17,7 +17,7 @@ import pytest
 import requests
 
 # Imported here, not first inside pytester's in-process run (see test_misbehaving_servers).
-import postman_contracts._plugin_items  # noqa: F401
+import postman_contracts.pytest_plugin  # noqa: F401
 from postman_contracts.cli import main
 from postman_contracts.collection import Redactor, load_collection
 from postman_contracts.contracts import build_contracts

@@ -31,9 +31,16 @@ from postman_contracts.collection._placeholders import (
     find_placeholders,
     substitute,
 )
+from postman_contracts.collection._placeholders import fill_slots as fill_slots
+from postman_contracts.collection._pointer import unescape_token as unescape_token
 from postman_contracts.collection._secrets import REDACTED, Redactor
+from postman_contracts.collection._secrets import is_secret_name as is_secret_name
 from postman_contracts.collection._source import Limits
 from postman_contracts.collection._variables import load_environment
+
+# Besides __all__, the names imported `as` themselves above are shared with the surfaces
+# (server, client, mock, cli), which reach a package only through its __init__; they are not
+# part of the public API.
 
 __all__ = [
     "NOT_JSON",

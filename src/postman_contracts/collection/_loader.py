@@ -65,6 +65,8 @@ from postman_contracts.collection._variables import effective_values, load_envir
 __all__ = ["load_collection"]
 
 Source = str | os.PathLike[str] | Mapping[str, Any]
+#: An environment: a file, its JSON, or the variables already read from it.
+Environment = Source | tuple[Variable, ...]
 
 _V1_HINT = (
     "this is a Postman Collection v1 file; postman-contracts reads v2.0 and v2.1. Convert it "
@@ -79,7 +81,7 @@ _INHERITED = Auth("inherit")
 def load_collection(
     source: Source,
     *,
-    environment: Source | None = None,
+    environment: Environment | None = None,
     variables: Mapping[str, str] | None = None,
     limits: Limits | None = None,
 ) -> Collection:
@@ -88,7 +90,8 @@ def load_collection(
     Args:
         source: a path to a collection file, or the parsed JSON. A bare item or folder (as
             copied from a documentation page) is accepted as a one-item collection.
-        environment: a Postman environment file (``*.postman_environment.json``) or its JSON.
+        environment: a Postman environment file (``*.postman_environment.json``), its JSON,
+            or its variables as :func:`load_environment` read them.
         variables: overrides, as ``--var key=value`` gives them; they win over everything.
         limits: bounds on size and nesting; see :class:`Limits`.
 
@@ -118,7 +121,7 @@ def load_collection(
 def _load_tree(
     doc: Any,
     file: str | None,
-    environment: Source | None,
+    environment: Environment | None,
     overrides: dict[str, str],
     limits: Limits,
 ) -> Collection:
@@ -128,7 +131,9 @@ def _load_tree(
     return loader.collection(loader.read(doc), env, overrides)
 
 
-def _environment(environment: Source | None, limits: Limits) -> tuple[Variable, ...]:
+def _environment(environment: Environment | None, limits: Limits) -> tuple[Variable, ...]:
+    if isinstance(environment, tuple):  # read already (by a caller that needs it too)
+        return environment
     return () if environment is None else load_environment(environment, limits=limits)
 
 

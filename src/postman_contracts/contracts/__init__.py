@@ -11,9 +11,19 @@ exports OpenAPI 3.1.
 from __future__ import annotations
 
 from postman_contracts._errors import ContractError
+from postman_contracts.contracts._atomic import write_file_atomic as write_file_atomic
 from postman_contracts.contracts._build import build_contracts, redact_json, stream_contracts
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
+from postman_contracts.contracts._catalog import pointer_to_path as pointer_to_path
+from postman_contracts.contracts._catalog import reports_failure as reports_failure
 from postman_contracts.contracts._diff import Change, diff_contracts
+from postman_contracts.contracts._diff_report import FAIL_ON as FAIL_ON
+from postman_contracts.contracts._diff_report import fails as fails
+from postman_contracts.contracts._diff_report import render_json as render_diff_json
+from postman_contracts.contracts._diff_report import (
+    render_markdown as render_diff_markdown,
+)
+from postman_contracts.contracts._diff_report import render_text as render_diff_text
 from postman_contracts.contracts._evidence import EvidencePolicy, asserted_schema
 from postman_contracts.contracts._files import (
     check_tree,
@@ -22,6 +32,7 @@ from postman_contracts.contracts._files import (
     render,
     write_contracts,
 )
+from postman_contracts.contracts._files import file_errors as file_errors
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder, infer_schema
 from postman_contracts.contracts._model import (
@@ -36,6 +47,11 @@ from postman_contracts.contracts._model import (
 from postman_contracts.contracts._open import open_contracts
 from postman_contracts.contracts._openapi import to_openapi
 from postman_contracts.contracts._read import is_contracts_dir, load_contracts
+from postman_contracts.contracts._text import FILE_VALUE as FILE_VALUE
+
+# Besides __all__, the names imported `as` themselves above are shared with the surfaces
+# (server, client, mock, cli), which reach a package only through its __init__; they are not
+# part of the public API.
 
 __all__ = [
     "FORMAT_CHECKER",
@@ -66,6 +82,9 @@ __all__ = [
     "open_contracts",
     "redact_json",
     "render",
+    "render_diff_json",
+    "render_diff_markdown",
+    "render_diff_text",
     "stream_contracts",
     "to_openapi",
     "write_contracts",

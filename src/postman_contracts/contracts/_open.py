@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from postman_contracts.collection import load_collection
+from postman_contracts.collection import Variable, load_collection
 from postman_contracts.contracts._build import build_contracts
 from postman_contracts.contracts._infer import InferenceOptions
 from postman_contracts.contracts._model import ContractSet
@@ -23,7 +23,7 @@ __all__ = ["open_contracts"]
 def open_contracts(
     path: str | os.PathLike[str],
     *,
-    environment: str | os.PathLike[str] | None = None,
+    environment: str | os.PathLike[str] | tuple[Variable, ...] | None = None,
     variables: Mapping[str, str] | None = None,
     options: InferenceOptions | None = None,
 ) -> ContractSet:

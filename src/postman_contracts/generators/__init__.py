@@ -16,6 +16,7 @@ from postman_contracts._errors import InvalidArgument
 from postman_contracts.generators._coverage import MAX_CASES, CoverageCase, coverage_cases
 from postman_contracts.generators._deprecated import requests, responses
 from postman_contracts.generators._from_schema import from_schema
+from postman_contracts.generators._mutations import wrong_method as wrong_method
 from postman_contracts.generators._requests import (
     KINDS,
     Expected,
@@ -23,9 +24,22 @@ from postman_contracts.generators._requests import (
     documented_invalid_requests,
     invalid_requests,
 )
+from postman_contracts.generators._requests import (
+    documented_error as documented_error,
+)
+from postman_contracts.generators._requests import (
+    documented_method as documented_method,
+)
+from postman_contracts.generators._requests import (
+    form_encoding as form_encoding,
+)
 from postman_contracts.generators._requests import requests as valid_requests
 from postman_contracts.generators._responses import GeneratedResponse
 from postman_contracts.generators._responses import responses as documented_responses
+
+# Besides __all__, the names imported `as` themselves above are shared with the surfaces
+# (server, client, mock, cli), which reach a package only through its __init__; they are not
+# part of the public API.
 
 __all__ = [
     "KINDS",

@@ -33,13 +33,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
+from postman_contracts.checking import Checker, RequestSpec, is_form, json_path
+from postman_contracts.checking._requests import required_header
 from postman_contracts.collection._placeholders import fill_slots
 from postman_contracts.contracts import ContractSet, OperationContract
-from postman_contracts.contracts._checks import Checker, json_path
 from postman_contracts.contracts._evidence import asserted_schema
-from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._requests import is_form, required_header
 from postman_contracts.contracts._text import as_text, read_as_schema
 from postman_contracts.generators._mutations import _WRONG_TEXT, Mutation
 from postman_contracts.generators._requests import (

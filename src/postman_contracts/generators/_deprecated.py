@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 from hypothesis import strategies as st
 
+from postman_contracts.checking import RequestSpec
 from postman_contracts.contracts import OperationContract
-from postman_contracts.contracts._exchange import RequestSpec
 from postman_contracts.generators._requests import requests as _valid_requests
 from postman_contracts.generators._responses import GeneratedResponse
 from postman_contracts.generators._responses import responses as _documented_responses

@@ -12,30 +12,68 @@ reported, so what is reported fails reliably. A server that answers that replay 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Flaky
 
-from postman_contracts._cases import Case
-from postman_contracts._http import request_key
-from postman_contracts.contracts._checks import Expectation
-from postman_contracts.contracts._exchange import HttpResponse
-from postman_contracts.contracts._violations import Violation, Violations
+from postman_contracts.checking import (
+    Exchange,
+    Expectation,
+    HttpResponse,
+    RequestSpec,
+    Violation,
+    Violations,
+)
+from postman_contracts.contracts import ContractSet, OperationContract
 from postman_contracts.generators import (
     InvalidRequest,
     documented_invalid_requests,
     invalid_requests,
     valid_requests,
 )
+from postman_contracts.server._cases import Case
+from postman_contracts.server._http import request_key
+from postman_contracts.server._settings import Settings
 
-if TYPE_CHECKING:
-    from postman_contracts._plugin_items import ContractRun
+__all__ = ["Sender", "fuzz"]
 
-__all__ = ["fuzz"]
+#: Each response the server gave, under its request (to show one request answered two ways).
+Answers = dict[tuple[str, str, bytes], list[HttpResponse]]
 
 
-def _settings(run: ContractRun) -> settings:
+class Sender(Protocol):
+    """What fuzzing needs of the run: :class:`~postman_contracts.server.ContractRun` is one."""
+
+    settings: Settings
+    contracts: ContractSet
+    variables: dict[str, str]
+
+    def check(
+        self,
+        op: OperationContract,
+        spec: RequestSpec,
+        expect: Expectation,
+        note: str = "",
+        *,
+        kind: str = "example",
+        answers: Answers | None = None,
+    ) -> None:
+        """Send ``spec`` and fail unless the response meets ``expect``."""
+
+    def failure(
+        self, violations: list[Violation], exchange: Exchange, reproduce: str = ""
+    ) -> Violations:
+        """The test failure for ``violations``."""
+
+    def reproduce(self) -> str:
+        """How to run the same cases again."""
+
+    def twin_accepting(self, op: OperationContract, spec: RequestSpec) -> OperationContract | None:
+        """Another operation on the same route that documents ``spec`` as valid."""
+
+
+def _settings(run: Sender) -> settings:
     return settings(
         max_examples=run.settings.max_examples,
         database=None,
@@ -46,9 +84,6 @@ def _settings(run: ContractRun) -> settings:
         phases=(Phase.explicit, Phase.generate, Phase.shrink),
         print_blob=False,
     )
-
-
-Answers = dict[tuple[str, str, bytes], list[HttpResponse]]
 
 
 def _violations_in(err: BaseException) -> Violations | None:
@@ -73,7 +108,7 @@ def _answer(response: HttpResponse) -> str:
     return f"[{response.status}] {response.content_type or '(no content type)'} {text}".rstrip()
 
 
-def _run_reporting_flaky(run: ContractRun, test: Callable[[], None], answers: Answers) -> None:
+def _run_reporting_flaky(run: Sender, test: Callable[[], None], answers: Answers) -> None:
     """Run a Hypothesis test; a failure the server does not repeat (``Flaky``) becomes the
     house failure: the server answered one request two ways, both answers shown."""
     try:
@@ -106,7 +141,7 @@ def _differ(a: HttpResponse, b: HttpResponse) -> bool:
     return (a.status, a.content_type, a.body) != (b.status, b.content_type, b.body)
 
 
-def fuzz(run: ContractRun, case: Case) -> None:
+def fuzz(run: Sender, case: Case) -> None:
     """Run one fuzz case (``fuzz_valid`` or ``fuzz_invalid``) against the server."""
     op = case.operation
     strict = run.settings.strict

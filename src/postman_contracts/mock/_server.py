@@ -24,16 +24,22 @@ from typing import Any
 from urllib.parse import unquote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from postman_contracts.collection import Redactor
-from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract, redact_json
-from postman_contracts.contracts._catalog import Envelope, reports_failure
-from postman_contracts.contracts._checks import Checker
-from postman_contracts.contracts._exchange import HttpRequest
-from postman_contracts.contracts._requests import (
+from postman_contracts.checking import (
+    Checker,
+    HttpRequest,
     Issue,
     documented_error,
     judge_request,
     match_route,
+)
+from postman_contracts.collection import Redactor
+from postman_contracts.contracts import (
+    ContractSet,
+    Envelope,
+    ErrorEntry,
+    OperationContract,
+    redact_json,
+    reports_failure,
 )
 
 __all__ = ["MockApp", "MockServer", "serve"]

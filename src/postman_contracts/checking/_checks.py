@@ -15,13 +15,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
+from postman_contracts.checking._exchange import HttpResponse
+from postman_contracts.checking._representation import representation_violations
+from postman_contracts.checking._violations import Violation
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, reports_failure
 from postman_contracts.contracts._evidence import asserted_schema
-from postman_contracts.contracts._exchange import HttpResponse
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._model import ContractSet, OperationContract, ResponseContract
-from postman_contracts.contracts._representation import representation_violations
-from postman_contracts.contracts._violations import Violation
 
 __all__ = ["Checker", "Expectation", "json_path"]
 

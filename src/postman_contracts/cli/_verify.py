@@ -30,7 +30,7 @@ def bundled_collection() -> Path:
     packaged = resources.files("postman_contracts") / "_data" / "zoho-crm.postman_collection.json"
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "collection" / "zoho-crm.postman_collection.json"
+    return Path(__file__).resolve().parents[3] / "collection" / "zoho-crm.postman_collection.json"
 
 
 @dataclass
@@ -52,7 +52,7 @@ class _Summary:
                 self.outcomes.setdefault(op, Counter())[f"{kind}:{report.outcome}"] += 1
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        from postman_contracts.pytest_plugin import RUN_KEY
+        from postman_contracts.plugin import RUN_KEY
 
         if RUN_KEY in session.config.stash:
             run = session.config.stash[RUN_KEY]

@@ -21,10 +21,10 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
-from postman_contracts.contracts._exchange import HttpResponse
+from postman_contracts.checking._exchange import HttpResponse
+from postman_contracts.checking._violations import Violation
 from postman_contracts.contracts._media import parse_media_type
 from postman_contracts.contracts._model import OperationContract, ResponseContract
-from postman_contracts.contracts._violations import Violation
 
 __all__ = ["representation_violations", "xml_root"]
 

@@ -21,19 +21,23 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
-from postman_contracts._http import credential_headers
-from postman_contracts.collection._placeholders import fill_slots
-from postman_contracts.contracts import ContractSet, ErrorEntry, ExampleExchange, OperationContract
-from postman_contracts.contracts._catalog import pointer_to_path
-from postman_contracts.contracts._checks import Expectation
-from postman_contracts.contracts._exchange import RequestSpec
-from postman_contracts.contracts._text import FILE_VALUE
-from postman_contracts.generators._mutations import wrong_method
-from postman_contracts.generators._requests import (
+from postman_contracts.checking import Expectation, RequestSpec
+from postman_contracts.collection import fill_slots
+from postman_contracts.contracts import (
+    FILE_VALUE,
+    ContractSet,
+    ErrorEntry,
+    ExampleExchange,
+    OperationContract,
+    pointer_to_path,
+)
+from postman_contracts.generators import (
     documented_error,
     documented_method,
     form_encoding,
+    wrong_method,
 )
+from postman_contracts.server._http import credential_headers
 
 __all__ = [
     "Case",

@@ -16,49 +16,43 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 import responses
 from hypothesis import strategies as st
 
-from postman_contracts._client_contract import (
+from postman_contracts._errors import InvalidArgument
+from postman_contracts.checking import (
+    Checker,
+    Exchange,
+    HttpRequest,
+    HttpResponse,
+    Issue,
+    Violation,
+    Violations,
+    documented_error,
+    judge_request,
+    match_route,
+    render_failure,
+)
+from postman_contracts.client._contract import (
     Documented,
     documented,
     encode,
     issue_key,
     pointer_path,
 )
-from postman_contracts._errors import InvalidArgument
-from postman_contracts.collection import Redactor
-from postman_contracts.collection._secrets import is_secret_name
+from postman_contracts.collection import Redactor, is_secret_name
 from postman_contracts.contracts import ContractSet, OperationContract
-from postman_contracts.contracts._checks import Checker
-from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse
-from postman_contracts.contracts._requests import (
-    Issue,
-    documented_error,
-    judge_request,
-    match_route,
-)
-from postman_contracts.contracts._violations import Violation, Violations, render_failure
 from postman_contracts.generators import GeneratedResponse
-
-if TYPE_CHECKING:
-    from postman_contracts._client_fuzz import ContractResponses
-    from postman_contracts._plugin_items import ContractRun
-    from postman_contracts.pytest_plugin import Settings
 
 __all__ = [
     "ClientCall",
     "ContractMock",
-    "mock_for_test",
-    "responses_for_test",
 ]
 
 # Every method a client may plausibly send; documented ones (and documented bad ones such as
@@ -101,7 +95,7 @@ class ClientCall:
 
     @property
     def exchange(self) -> Exchange:
-        """The call as an :class:`~postman_contracts.contracts._exchange.Exchange`."""
+        """The call as an :class:`~postman_contracts.checking._exchange.Exchange`."""
         return Exchange(self.request, self.response, self.operation, self.item_path)
 
 
@@ -554,69 +548,3 @@ def _chain(exc: BaseException | None) -> list[BaseException]:
         stack += [c for c in (e.__cause__, e.__context__) if c is not None]
         stack += list(getattr(e, "exceptions", ()) or ())
     return out
-
-
-# -- pytest glue (the fixtures themselves are in pytest_plugin) ---------------------------------
-
-_CALL_ERROR = pytest.StashKey[BaseException]()
-_RECORDER = "postman-contracts-client-outcome"
-
-
-class _OutcomeRecorder:
-    """Keeps the exception a test failed with, so teardown does not report it twice."""
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, None]:
-        outcome = yield
-        if outcome.excinfo is not None:
-            item.stash[_CALL_ERROR] = outcome.excinfo[1]
-
-
-def mock_for_test(
-    request: pytest.FixtureRequest, settings: Settings, run: Callable[[], ContractRun]
-) -> Iterator[ContractMock]:
-    """The ``contract_mock`` fixture's body: start, yield, stop, then verify."""
-    __tracebackhide__ = True
-    if not settings.path:
-        pytest.fail(
-            "contract_mock needs a collection: pass --contracts PATH (or set contracts in the "
-            "ini file)",
-            pytrace=False,
-        )
-    manager = request.config.pluginmanager
-    if not manager.has_plugin(_RECORDER):
-        manager.register(_OutcomeRecorder(), _RECORDER)
-    state = run()
-    reproduce = " ".join(
-        shlex.quote(p)
-        for p in (
-            "pytest",
-            request.node.nodeid,
-            "--contracts",
-            settings.path,
-            "--contracts-seed",
-            str(settings.seed),
-        )
-    )
-    mock = ContractMock(state.contracts, secrets=state.redact.secrets, reproduce=reproduce)
-    mock.start()
-    try:
-        yield mock
-    finally:
-        mock.stop()
-    mock.verify(request.node.stash.get(_CALL_ERROR, None))
-
-
-def responses_for_test(
-    request: pytest.FixtureRequest, mock: ContractMock, settings: Settings
-) -> ContractResponses:
-    """The ``contract_responses`` fixture's body."""
-    from postman_contracts._client_fuzz import ContractResponses
-
-    marker = request.node.get_closest_marker("contract_client")
-    operation = str(marker.args[0]) if marker is not None and marker.args else None
-    if operation is not None:
-        mock.operation(operation)  # an unknown id fails here, naming the ids there are
-    return ContractResponses(
-        mock, operation, max_examples=settings.max_examples, seed=settings.seed
-    )

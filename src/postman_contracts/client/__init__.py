@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from postman_contracts._client_fuzz import ContractResponses
-from postman_contracts._client_mock import ClientCall, ContractMock
+from postman_contracts.client._fuzz import ContractResponses
+from postman_contracts.client._mock import ClientCall, ContractMock
 
 __all__ = ["ClientCall", "ContractMock", "ContractResponses"]

@@ -16,16 +16,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from postman_contracts._errors import InvalidArgument
-from postman_contracts.collection._pointer import unescape_token
+from postman_contracts.checking import (
+    Checker,
+    HttpRequest,
+    Issue,
+    json_path,
+    request_issues,
+    resolve_pointer,
+)
+from postman_contracts.collection import unescape_token
 from postman_contracts.contracts import (
     ContractSet,
     ErrorEntry,
     ExampleExchange,
     OperationContract,
 )
-from postman_contracts.contracts._checks import Checker, json_path
-from postman_contracts.contracts._exchange import HttpRequest
-from postman_contracts.contracts._requests import Issue, request_issues, resolve_pointer
 from postman_contracts.generators import GeneratedResponse
 
 __all__ = ["Documented", "documented", "encode", "issue_key", "pointer_path"]

@@ -13,8 +13,8 @@ import json
 import shlex
 from collections.abc import Sequence
 
+from postman_contracts.checking._exchange import Exchange
 from postman_contracts.collection import REDACTED, Redactor
-from postman_contracts.contracts._exchange import Exchange
 
 __all__ = ["Violation", "Violations", "render_failure"]
 

@@ -24,9 +24,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from postman_contracts.checking import Exchange, HttpRequest, HttpResponse, RequestSpec, Violation
 from postman_contracts.contracts import AuthContract
-from postman_contracts.contracts._exchange import Exchange, HttpRequest, HttpResponse, RequestSpec
-from postman_contracts.contracts._violations import Violation
 
 __all__ = [
     "Credentials",

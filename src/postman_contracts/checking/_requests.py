@@ -31,14 +31,14 @@ from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from postman_contracts.checking._checks import Checker, json_path
+from postman_contracts.checking._exchange import HttpRequest
+from postman_contracts.checking._representation import xml_root
 from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
-from postman_contracts.contracts._checks import Checker, json_path
 from postman_contracts.contracts._evidence import EVIDENCE_KEY
-from postman_contracts.contracts._exchange import HttpRequest
 from postman_contracts.contracts._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
-from postman_contracts.contracts._representation import xml_root
 from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
 
 __all__ = [
@@ -46,9 +46,12 @@ __all__ = [
     "RouteMatch",
     "Verdict",
     "contract_issues",
+    "documented_error",
+    "is_form",
     "judge_request",
     "match_route",
     "request_issues",
+    "resolve_pointer",
     "unsafe_url",
 ]
 

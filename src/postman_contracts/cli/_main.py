@@ -21,23 +21,24 @@ from typing import Any, TextIO
 from postman_contracts._errors import PostmanContractsError
 from postman_contracts.collection import Collection, Operation, Redactor, load_collection
 from postman_contracts.contracts import (
+    FAIL_ON,
     EvidencePolicy,
     InferenceOptions,
     build_contracts,
     check_tree,
     diff_contracts,
     dump_json,
+    fails,
+    file_errors,
     open_contracts,
+    render_diff_json,
+    render_diff_markdown,
+    render_diff_text,
     stream_contracts,
     to_openapi,
     write_contracts,
+    write_file_atomic,
 )
-from postman_contracts.contracts._atomic import write_file_atomic
-from postman_contracts.contracts._diff_report import FAIL_ON, fails
-from postman_contracts.contracts._diff_report import render_json as render_diff_json
-from postman_contracts.contracts._diff_report import render_markdown as render_diff_markdown
-from postman_contracts.contracts._diff_report import render_text as render_diff_text
-from postman_contracts.contracts._files import file_errors
 
 __all__ = ["main"]
 
@@ -318,7 +319,7 @@ def _openapi(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
-    from postman_contracts._verify import run_verify
+    from postman_contracts.cli._verify import run_verify
 
     return run_verify(
         args.collection,
@@ -333,7 +334,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _mock(args: argparse.Namespace, out: TextIO) -> int:
-    from postman_contracts._verify import bundled_collection
+    from postman_contracts.cli._verify import bundled_collection
     from postman_contracts.mock import MockApp, serve
 
     contracts = open_contracts(
@@ -380,7 +381,3 @@ def main(
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version exit through argparse
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -4,7 +4,7 @@ Why it exists: a client that works against the success example can still crash o
 error list, read a 401 as "no records", or report a failed record as updated. The documented
 examples show each of those cases once; generated responses (each response schema, shrinking
 toward its example) show the variations. :class:`ContractResponses` serves each of them to one
-call of the client function through the :class:`~postman_contracts._client_mock.ContractMock`
+call of the client function through the :class:`~postman_contracts.client._mock.ContractMock`
 and judges what the client did with it:
 
 - it raised something it does not declare (``client_exception``);
@@ -26,13 +26,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from postman_contracts._client_contract import documented
-from postman_contracts._client_mock import ClientCall, ContractMock
 from postman_contracts._errors import InvalidArgument
-from postman_contracts.contracts import OperationContract
-from postman_contracts.contracts._catalog import reports_failure
-from postman_contracts.contracts._exchange import Exchange
-from postman_contracts.contracts._violations import Violation, Violations, render_failure
+from postman_contracts.checking import Exchange, Violation, Violations, render_failure
+from postman_contracts.client._contract import documented
+from postman_contracts.client._mock import ClientCall, ContractMock
+from postman_contracts.contracts import OperationContract, reports_failure
 from postman_contracts.generators import GeneratedResponse, documented_responses
 
 __all__ = ["ContractResponses", "mentions"]
@@ -328,7 +326,7 @@ class _Run:
 
     def _errors(self, status: int, body: Any) -> tuple[str | None, list[tuple[str, str]]]:
         """The top-level error code, and (path, code) of each failed record, per the envelope
-        (failure as :func:`~postman_contracts.contracts._catalog.reports_failure` says)."""
+        (failure as :func:`~postman_contracts.contracts.reports_failure` says)."""
         env = self.mock.contracts.envelope
         if env is None or env.code_key is None or not isinstance(body, dict):
             return None, []

@@ -1,0 +1,14 @@
+"""Checking a server over HTTP: the cases of every operation, sent and judged.
+
+The plugin turns these into pytest items and ``verify`` runs the plugin; nothing here imports
+pytest. :class:`ContractRun` is one run's shared state (contracts, credentials, the HTTP client,
+the checker); :class:`Settings` is what it is configured with, as plain data.
+"""
+
+from __future__ import annotations
+
+from postman_contracts.server._cases import Case
+from postman_contracts.server._run import ContractRun, NotChecked
+from postman_contracts.server._settings import CHECKS, Settings
+
+__all__ = ["CHECKS", "Case", "ContractRun", "NotChecked", "Settings"]

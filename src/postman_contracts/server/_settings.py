@@ -1,0 +1,39 @@
+"""What a run of the server checks is configured with, as plain data.
+
+Why it exists: the plugin reads these from pytest's options and ini file (the one place that
+does), ``verify`` from its command line; everything below takes them as this frozen record and
+never sees pytest.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+
+__all__ = ["CHECKS", "Settings"]
+
+#: The kinds of generated test, in the order they are reported.
+CHECKS = ("examples", "fuzz", "invalid", "method", "auth")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The configuration of one run: what to check, against which server, how hard."""
+
+    path: str
+    base_url: str
+    env: str
+    variables: dict[str, str] = field(hash=False)
+    auth_env: str
+    max_examples: int
+    seed: int
+    timeout: float
+    checks: frozenset[str]
+    select: tuple[str, ...]
+    strict: bool
+
+    def selected(self, name: str, operation: str) -> bool:
+        """Whether ``--contracts-select`` keeps a test of ``operation`` named ``name``."""
+        return not self.select or any(
+            fnmatch.fnmatchcase(n, g) for g in self.select for n in (operation, name)
+        )
