@@ -63,6 +63,17 @@ def _var(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _phases(text: str) -> str:
+    """``--phases``: known phases, comma-separated (``coverage,fuzz``)."""
+    from postman_contracts.server import PHASES
+
+    given = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = sorted(set(given) - set(PHASES))
+    if not given or unknown:
+        raise argparse.ArgumentTypeError(f"expected some of {','.join(PHASES)}, got {text!r}")
+    return ",".join(given)
+
+
 def _add_collection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--env", metavar="FILE", help="a Postman environment file")
     p.add_argument(
@@ -160,6 +171,14 @@ def _parser() -> _Parser:
         "--max-examples", type=int, default=25, metavar="N", help="generated requests per fuzz test"
     )
     verify.add_argument("--seed", type=int, default=None, help="the Hypothesis seed")
+    verify.add_argument(
+        "--phases",
+        type=_phases,
+        default=None,
+        metavar="coverage,fuzz",
+        help="the phases of generated requests, in this order: coverage (one request per rule "
+        "the contract asserts, the same on every run), fuzz (random); default both",
+    )
     verify.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report")
     _add_collection_options(verify)
 
@@ -330,6 +349,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         variables=dict(args.var),
         seed=args.seed,
         out=out,
+        phases=args.phases,
     )
 
 

@@ -101,7 +101,7 @@ def _sigterm_interrupts() -> Iterator[None]:
 
 
 def _table(summary: _Summary) -> str:
-    rows = [["OPERATION", "EXAMPLES", "FUZZ CASES", "ERRORS SEEN", "RESULT"]]
+    rows = [["OPERATION", "EXAMPLES", "COVERAGE", "FUZZ CASES", "ERRORS SEEN", "RESULT"]]
     for op_id in summary.names:
         o = summary.outcomes.get(op_id, Counter())
         sent = summary.stats.get(op_id, {}).get("sent", Counter())
@@ -114,6 +114,7 @@ def _table(summary: _Summary) -> str:
             [
                 op_id,
                 f"{replayed}" + (f" (+{skipped} skipped)" if skipped else ""),
+                str(sent["coverage"]),
                 str(fuzz),
                 " ".join(f"{c}x{n}" for c, n in sorted(codes.items())) or "-",
                 "FAIL" if failed else "pass",
@@ -135,14 +136,25 @@ def run_verify(
     variables: dict[str, str],
     seed: int | None,
     out: TextIO,
+    phases: str | None = None,
 ) -> int:
-    """Run every check; return 0 when all pass, 1 on violations, 2 on bad input, 143 when
-    stopped by SIGTERM (after removing the run's temporary directory)."""
+    """Run every check (the ``phases`` of generated requests: default all); return 0 when
+    all pass, 1 on violations, 2 on bad input, 143 when stopped by SIGTERM (after removing
+    the run's temporary directory)."""
     summary = _Summary()
     try:
         with _sigterm_interrupts():
             code = _run(
-                collection, base_url, max_examples, junitxml, env, variables, seed, out, summary
+                collection,
+                base_url,
+                max_examples,
+                junitxml,
+                env,
+                variables,
+                seed,
+                out,
+                summary,
+                phases,
             )
     except _Terminated:
         out.write("\nverify: stopped by SIGTERM\n")
@@ -172,6 +184,7 @@ def _run(
     seed: int | None,
     out: TextIO,
     summary: _Summary,
+    phases: str | None,
 ) -> int:
     """The pytest run of ``verify`` in a temporary directory, against the mock by default;
     its exit code, or ``_TERMINATED`` when pytest was interrupted by SIGTERM."""
@@ -214,6 +227,8 @@ def _run(
                 args += ["--contracts-var", f"{key}={value}"]
             if seed is not None:
                 args += ["--contracts-seed", str(seed)]
+            if phases is not None:
+                args += ["--contracts-phases", phases]
             if junitxml:
                 args += ["--junitxml", str(Path(junitxml).absolute())]
             code = pytest.main(args, plugins=[summary])

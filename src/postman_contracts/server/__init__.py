@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from postman_contracts.server._cases import Case
 from postman_contracts.server._run import ContractRun, NotChecked
-from postman_contracts.server._settings import CHECKS, Settings
+from postman_contracts.server._settings import CHECKS, PHASES, Settings
 
-__all__ = ["CHECKS", "Case", "ContractRun", "NotChecked", "Settings"]
+__all__ = ["CHECKS", "PHASES", "Case", "ContractRun", "NotChecked", "Settings"]

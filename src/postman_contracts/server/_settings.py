@@ -10,10 +10,13 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
-__all__ = ["CHECKS", "Settings"]
+__all__ = ["CHECKS", "PHASES", "Settings"]
 
 #: The kinds of generated test, in the order they are reported.
 CHECKS = ("examples", "fuzz", "invalid", "method", "auth")
+#: The phases of the generated requests, in the order they run: ``coverage`` (one request per
+#: rule the contract asserts, the same on every run), then ``fuzz`` (Hypothesis's draws).
+PHASES = ("coverage", "fuzz")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Settings:
     checks: frozenset[str]
     select: tuple[str, ...]
     strict: bool
+    phases: frozenset[str] = frozenset(PHASES)
 
     def selected(self, name: str, operation: str) -> bool:
         """Whether ``--contracts-select`` keeps a test of ``operation`` named ``name``."""
