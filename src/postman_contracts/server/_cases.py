@@ -376,8 +376,9 @@ def cases_for(
         for p in op.request.parameters
         if p.location == "query" and not (auth.location == "query" and p.name == auth.name)
     ]
+    # The coverage phase breaks rules (its valid requests come with them, under "fuzz").
     rules = op.request.schema is not None or query or op.request.header_params
-    if "coverage" in phases and {"fuzz", "invalid"} & checks and rules:
+    if "coverage" in phases and "invalid" in checks and rules:
         out.append(Case("coverage", op, op.id))
     fuzz = "fuzz" in phases
     if fuzz and "fuzz" in checks and (op.request.schema is not None or query):
