@@ -17,7 +17,9 @@ one example shows are no evidence that a server must refuse the change, and a ch
 fails a server following its documentation is worse than a missed bug. For the same reason
 the wrong values are ones no lenient reader takes for the type (``"not-a-number"``, not
 ``"12345"``, which frameworks coerce), and ``null`` is sent only for a required member (an
-optional one sent as ``null`` is widely read as absent, and RFC 7396 makes it so in a patch).
+optional one sent as ``null`` is widely read as absent, and RFC 7396 makes it so in a patch),
+and what is missing or ``null`` is asserted only where the success examples show requests
+that vary (see ``_distinct_requests``).
 A ``{{$guid}}`` in the documented request is filled fresh, as Postman fills it: the cases are
 the same, a server demanding a unique id gets one.
 """
@@ -25,6 +27,7 @@ the same, a server demanding a unique id gets one.
 from __future__ import annotations
 
 import copy
+import json
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -155,6 +158,7 @@ class _Coverage:
         self.schema = self.view(op.request.schema) if op.request.schema is not None else None
         self.valid_view = self.view(schema) if schema is not None else None
         self.what = "form field" if self.form else "property"
+        self.varied = strict or _distinct_requests(op) >= contracts.evidence.min_seen
 
     # -- views and validity ---------------------------------------------------------------
 
@@ -274,7 +278,7 @@ class _Coverage:
         """``(rank, kind, label, new value)`` of each rule ``node`` states for the member at
         ``parts`` (``_DELETE`` to leave it out)."""
         name = repr(parts[-1]) if isinstance(parts[-1], str) else json_path(parts)
-        if required and isinstance(parts[-1], str):
+        if required and self.varied and isinstance(parts[-1], str):
             where = json_path(parts[:-1])
             label = f"missing required {self.what} {parts[-1]!r}" + (
                 f" at {where}" if len(parts) > 1 else ""
@@ -286,7 +290,7 @@ class _Coverage:
             got = "text" if self.form else _JSON_TYPE.get(type(wrong), "object")
             label = f"{name} must be {'/'.join(types)}, got {got}"
             yield _RANK["type"], "type", label, wrong
-        if required and types and "null" not in types and not self.form:
+        if required and self.varied and types and "null" not in types and not self.form:
             label = f"{name} must be {'/'.join(types)}, got null"
             yield _RANK["null"], "null", label, None
         outside = _outside_enum(node)
@@ -307,7 +311,8 @@ class _Coverage:
                 continue
             label = f"missing required query parameter {p.name!r}"
             # required as a key is asserted: shown in enough examples (the evidence policy)
-            if required_header(checker, p):
+            required = self.varied and required_header(checker, p)
+            if required:
                 m = Mutation("missing_required", label, (), _nothing, query=p.name)
                 out.append((_RANK["missing_required"], self.invalid(m, m.apply(self.base, None))))
             node = self.param_view(p.schema)
@@ -335,7 +340,9 @@ class _Coverage:
                     out.append(
                         (rank, _valid(spec, label.replace("query parameter valid:", "valid:")))
                     )
-                elif kind != "valid" and not self.valid_under(node, read):
+                elif kind != "valid" and required and not self.valid_under(node, read):
+                    # an optional parameter a server cannot read is widely ignored, as if
+                    # absent (which the documentation allows): only a required one must fail
                     out.append((rank, self.invalid(Mutation(kind, label), spec, body=False)))
         return out
 
@@ -345,11 +352,31 @@ class _Coverage:
         checker = Checker(self.contracts, strict=self.strict)
         out: list[tuple[int, CoverageCase]] = []
         for p in self.op.request.header_params:
-            if required_header(checker, p):
+            if self.varied and required_header(checker, p):
                 label = f"missing required header {p.name!r}"
                 m = Mutation("missing_required", label, (), _nothing, header=p.name)
                 out.append((_RANK["missing_required"], self.invalid(m, m.apply(self.base, None))))
         return out
+
+
+def _distinct_requests(op: OperationContract) -> int:
+    """How many distinct requests (query and body) the operation's success examples show.
+
+    A request saved identically under several responses is one example of it, not several
+    (Postman's OpenAPI importer saves the one generated request, every optional member and
+    parameter in it, under each response): it shows what a request may hold, not what every
+    request must, so what is missing or ``null`` is asserted only from requests that vary.
+    """
+    success = {r.example for r in op.responses if r.success}
+    shown = {
+        (
+            tuple(sorted((k, v or "") for k, v in x.query)),
+            json.dumps(x.body, sort_keys=True, default=str),
+        )
+        for x in op.examples
+        if x.name in success
+    }
+    return len(shown)
 
 
 def _nothing(draw: Any) -> None:
