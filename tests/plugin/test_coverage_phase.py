@@ -46,8 +46,9 @@ class Shop:
         if method != "POST":
             return 405, "application/json", {"code": "METHOD_NOT_ALLOWED", "message": method}
         query = parse_qs(url.query, keep_blank_values=True)
-        if query.get("api_version") != ["2"] or not headers.get("x-tenant"):
-            return _bad("api_version=2 and an X-Tenant header are required")
+        version = query.get("api_version", [])
+        if len(version) != 1 or not version[0].isdigit() or not headers.get("x-tenant"):
+            return _bad("api_version (a number) and an X-Tenant header are required")
         if len(query.get("limit", [])) != 1 or not query["limit"][0].isdigit():
             return _bad("limit is a number, and required (every request shows it)")
         if not all(v in ("true", "false") for v in query.get("dry_run", [])):
@@ -158,7 +159,9 @@ def test_coverage_runs_before_the_fuzz_and_phases_select_the_items(
     url = serve(Server(Shop()))
 
     def items(*args: str) -> list[str]:
-        result = _run(pytester, shop_dir, url, "--co", "-q", *args)
+        result = pytester.runpytest(
+            "--co", "-q", "--contracts", shop_dir, "--contracts-base-url", url, *args
+        )
         return [line.split("::", 1)[1] for line in result.outlines if "::orders::" in line]
 
     both = items()
@@ -181,7 +184,8 @@ def test_every_failing_case_is_reported_together(
     pytester: pytest.Pytester, shop_dir: str, serve: Callable[[WsgiApp], str]
 ) -> None:
     # accepts anything: every asserted rule it should refuse fails, in one report
-    url = serve(Server(lambda method, path, headers, body: (201, "application/json", {"id": "x"})))
+    created = {"id": "ord_1", "status": "new"}  # a documented answer, to anything
+    url = serve(Server(lambda method, path, headers, body: (201, "application/json", created)))
     result = _run(
         pytester, shop_dir, url, "--contracts-phases", "coverage", "--contracts-seed", "1"
     )
@@ -190,10 +194,23 @@ def test_every_failing_case_is_reported_together(
         [
             "* of * coverage requests failed (the same requests on every run)",
             "POST http://127.0.0.1:*/orders?api_version=2&limit=10 (orders)",
-            "  invalid request (missing required property 'name'), as the contract asserts: *",
+            "  invalid request (missing required property 'quantity') must get documented "
+            "error MISSING_QUANTITY",
+            "- Wrong status for documented error MISSING_QUANTITY",
+            "POST http://127.0.0.1:*/orders?api_version=2&limit=10 (orders)",
+            "  invalid request (missing required property 'name'), as the contract asserts: "
+            "must be rejected",
             "- An invalid request was accepted",
         ]
     )
     text = "\n".join(section.lines)
-    for rule in ("'quantity' must be integer, got null", "value not in enum at $.status"):
+    for rule in (
+        "missing required query parameter 'api_version'",
+        "missing required header 'X-Tenant'",
+        "'quantity' must be integer, got string",
+        "'quantity' must be integer, got null",
+        "value not in enum at $.status",
+        "'quantity' past its maximum 100",
+        "'tags' past its maxItems 3",
+    ):
         assert f"({rule})" in text
