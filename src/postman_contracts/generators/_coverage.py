@@ -28,12 +28,9 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
-
-from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.checking import Checker, RequestSpec, is_form, json_path
@@ -41,9 +38,21 @@ from postman_contracts.checking._requests import required_header
 from postman_contracts.collection._placeholders import fill_slots
 from postman_contracts.contracts import ContractSet, OperationContract
 from postman_contracts.contracts._evidence import asserted_schema
-from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._text import as_text, read_as_schema
-from postman_contracts.generators._mutations import _WRONG_TEXT, Mutation
+from postman_contracts.generators._coverage_values import (
+    DELETE,
+    bounds,
+    changed,
+    complete,
+    json_type,
+    json_types,
+    minimal,
+    outside_enum,
+    valid_under,
+    walk,
+    wrong_value,
+)
+from postman_contracts.generators._mutations import Mutation
 from postman_contracts.generators._requests import (
     Expected,
     _documented,
@@ -61,22 +70,9 @@ __all__ = ["MAX_CASES", "CoverageCase", "coverage_cases"]
 #: rules in the order of ``_RANK``): enough for every rule of a body of a few dozen fields,
 #: and a bound on the requests a huge schema would send before any random fuzzing.
 MAX_CASES = 100
-#: How deep the body is walked: deeper fields are left to random fuzzing.
-_MAX_DEPTH = 8
 #: The order of the rules (kinds), a stable sort key: documented triggers first.
 _RANK = {"documented": 0, "valid": 1, "missing_required": 2, "type": 3, "null": 4, "enum": 5}
 _BOUNDS_RANK = 6
-#: A value of another JSON type that no lenient reader takes for the documented one.
-_UNREADABLE: dict[str, Any] = {
-    "string": {"unexpected": "object"},
-    "integer": "not-a-number",
-    "number": "not-a-number",
-    "boolean": "not-a-boolean",
-    "object": "not-an-object",
-    "array": "not-an-array",
-}
-_JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}
-_DELETE = object()
 
 
 @dataclass(frozen=True)
@@ -173,11 +169,6 @@ class _Coverage:
         wrapped = {"type": "object", "properties": {"p": dict(schema)}}
         return dict(asserted_schema(wrapped, self.contracts.evidence)["properties"]["p"])
 
-    @staticmethod
-    def valid_under(schema: Mapping[str, Any], value: Any) -> bool:
-        validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
-        return bool(validator.is_valid(value))
-
     def send(self, body: Any) -> RequestSpec:
         """The documented request with ``body`` in place, as it goes on the wire."""
         if self.form and not self.sent_as_is:
@@ -219,7 +210,7 @@ class _Coverage:
         ]
         optional_headers = [p for p in self.op.request.header_params if not p.required]
         if self.body is not None and self.valid_view is not None:
-            fewest = _minimal(self.valid_view, self.body, 0)
+            fewest = minimal(self.valid_view, self.body, 0)
             fullest = self.fullest()
         else:
             fewest = fullest = self.body
@@ -239,7 +230,7 @@ class _Coverage:
         return [(_RANK["valid"], c) for c in out]
 
     def valid_body(self, body: Any) -> bool:
-        return self.valid_view is None or self.valid_under(self.valid_view, body)
+        return self.valid_view is None or valid_under(self.valid_view, body)
 
     def fullest(self) -> Any:
         """The documented body with every optional member the success examples show added
@@ -251,7 +242,7 @@ class _Coverage:
             if response is None or not response.success or not isinstance(x.body, dict | list):
                 continue
             donors.append(fill_slots(x.body, self.variables, json=True))
-        full = _complete(self, self.valid_view, self.body, donors, (), 0)
+        full = complete(self.valid_view, self.body, donors, form=self.form)
         return full if self.valid_body(full) else self.body
 
     # -- the body, field by field ----------------------------------------------------------
@@ -261,43 +252,43 @@ class _Coverage:
             return []
         base = self.fullest() if self.valid_view is not None else self.body
         out: list[tuple[int, CoverageCase]] = []
-        for node, value, parts, required in _walk(self.schema, base):
+        for node, value, parts, required in walk(self.schema, base):
             for rank, kind, label, new in self.field_rules(node, value, parts, required):
-                changed = _changed(base, parts, new)
+                body = changed(base, parts, new)
                 if kind == "valid":
-                    if self.valid_body(changed):
-                        out.append((rank, _valid(self.send(changed), label, parts)))
-                elif not self.valid_under(self.schema, changed):
+                    if self.valid_body(body):
+                        out.append((rank, _valid(self.send(body), label, parts)))
+                elif not valid_under(self.schema, body):
                     m = Mutation(kind, label, parts)
-                    out.append((rank, self.invalid(m, self.send(changed))))
+                    out.append((rank, self.invalid(m, self.send(body))))
         return out
 
     def field_rules(
         self, node: dict[str, Any], value: Any, parts: tuple[Any, ...], required: bool
     ) -> Iterator[tuple[int, str, str, Any]]:
         """``(rank, kind, label, new value)`` of each rule ``node`` states for the member at
-        ``parts`` (``_DELETE`` to leave it out)."""
+        ``parts`` (``DELETE`` to leave it out)."""
         name = repr(parts[-1]) if isinstance(parts[-1], str) else json_path(parts)
         if required and self.varied and isinstance(parts[-1], str):
             where = json_path(parts[:-1])
             label = f"missing required {self.what} {parts[-1]!r}" + (
                 f" at {where}" if len(parts) > 1 else ""
             )
-            yield _RANK["missing_required"], "missing_required", label, _DELETE
-        types = _types(node)
-        wrong = _wrong_value(types, text=self.form)
+            yield _RANK["missing_required"], "missing_required", label, DELETE
+        types = json_types(node)
+        wrong = wrong_value(types, text=self.form)
         if wrong is not None:
-            got = "text" if self.form else _JSON_TYPE.get(type(wrong), "object")
+            got = "text" if self.form else json_type(wrong)
             label = f"{name} must be {'/'.join(types)}, got {got}"
             yield _RANK["type"], "type", label, wrong
         if required and self.varied and types and "null" not in types and not self.form:
             label = f"{name} must be {'/'.join(types)}, got null"
             yield _RANK["null"], "null", label, None
-        outside = _outside_enum(node)
+        outside = outside_enum(node)
         if outside is not None:
             label = f"value not in enum at {json_path(parts)}"
             yield _RANK["enum"], "enum", label, outside
-        for kind, label, new in _bounds(node, value, name, form=self.form):
+        for kind, label, new in bounds(node, value, name, form=self.form):
             yield _BOUNDS_RANK, kind, label, new
 
     # -- query parameters and headers ------------------------------------------------------
@@ -316,31 +307,31 @@ class _Coverage:
                 m = Mutation("missing_required", label, (), _nothing, query=p.name)
                 out.append((_RANK["missing_required"], self.invalid(m, m.apply(self.base, None))))
             node = self.param_view(p.schema)
-            one = node.get("items") if "array" in _types(node) else node
+            one = node.get("items") if "array" in json_types(node) else node
             one = one if isinstance(one, dict) else {}
             value = read_as_schema(documented_value(p), one)
             rules: list[tuple[int, str, str, Any]] = []
-            wrong = _wrong_value(_types(one), text=True)
+            wrong = wrong_value(json_types(one), text=True)
             if wrong is not None:
-                kinds = "/".join(_types(one))
+                kinds = "/".join(json_types(one))
                 rules.append(
                     (_RANK["type"], "type", f"{p.name!r} must be {kinds}, got text", wrong)
                 )
-            outside = _outside_enum(one)
+            outside = outside_enum(one)
             if outside is not None:
                 rules.append((_RANK["enum"], "enum", f"value not in enum at {p.name!r}", outside))
-            rules += [(_BOUNDS_RANK, *b) for b in _bounds(one, value, repr(p.name), form=True)]
+            rules += [(_BOUNDS_RANK, *b) for b in bounds(one, value, repr(p.name), form=True)]
             for rank, kind, rule, new in rules:
                 text = as_text(new)
                 read = read_as_schema(text, node)
                 kept = tuple((k, v) for k, v in self.base.query if k != p.name)
                 spec = replace(self.base, query=(*kept, (p.name, text)))
                 label = f"query parameter {rule}"
-                if kind == "valid" and self.valid_under(node, read):
+                if kind == "valid" and valid_under(node, read):
                     out.append(
                         (rank, _valid(spec, label.replace("query parameter valid:", "valid:")))
                     )
-                elif kind != "valid" and required and not self.valid_under(node, read):
+                elif kind != "valid" and required and not valid_under(node, read):
                     # an optional parameter a server cannot read is widely ignored, as if
                     # absent (which the documentation allows): only a required one must fail
                     out.append((rank, self.invalid(Mutation(kind, label), spec, body=False)))
@@ -386,206 +377,3 @@ def _nothing(draw: Any) -> None:
 def _valid(spec: RequestSpec, label: str, parts: tuple[Any, ...] = ()) -> CoverageCase:
     pointer = Mutation("valid", label, parts).pointer
     return CoverageCase(spec, "valid", label, pointer, Expected("valid"))
-
-
-def _types(schema: Mapping[str, Any]) -> list[str]:
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        return [kind]
-    return [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else []
-
-
-def _wrong_value(types: list[str], *, text: bool) -> Any:
-    """A value of no type in ``types`` that no lenient reader takes for one: text for a form
-    field or a query parameter (any text is a string there), else a value of another JSON
-    type; ``None`` where no type is asserted."""
-    named = [t for t in types if t != "null"]
-    if not named:
-        return None
-    if text:
-        if "string" in named:
-            return None
-        return next((w for t, w in _WRONG_TEXT.items() if t in named), None)
-    taken = set(named) | ({"number"} if "integer" in named else set())
-    for kind in (named[0], *_UNREADABLE):
-        wrong = _UNREADABLE.get(kind)
-        got = _JSON_TYPE.get(type(wrong), "object")
-        if wrong is not None and got not in taken and not (got == "integer" and "number" in taken):
-            return copy.deepcopy(wrong)
-    return None
-
-
-def _outside_enum(schema: Mapping[str, Any]) -> Any:
-    """A value of the enum's type outside it, or ``None`` (no enum, or one of booleans)."""
-    enum = schema.get("enum")
-    if not isinstance(enum, list) or not enum:
-        return None
-    if all(isinstance(v, str) for v in enum):
-        return next(c for c in ("NOT_DOCUMENTED", "NOT_DOCUMENTED_2", "") if c not in enum)
-    numbers = [v for v in enum if isinstance(v, int | float) and not isinstance(v, bool)]
-    return max(numbers) + 1 if numbers and len(numbers) == len(enum) else None
-
-
-def _bounds(
-    schema: Mapping[str, Any], value: Any, name: str, *, form: bool
-) -> Iterator[tuple[str, str, Any]]:
-    """``(kind, label, value)`` just outside each bound ``schema`` states (``bounds``) and at
-    it (``valid``): numbers, lengths, and (not in a form, where an empty field is an absent
-    one) array sizes. Each is checked against the schema by the caller."""
-    if isinstance(value, bool):
-        return
-    if isinstance(value, int | float):
-        whole = "integer" in _types(schema) or isinstance(value, int)
-        step = 1 if whole else 0.5
-        for key, outside, at in (
-            ("minimum", -step, 0),
-            ("maximum", step, 0),
-            ("exclusiveMinimum", 0, step),
-            ("exclusiveMaximum", 0, -step),
-        ):
-            bound = schema.get(key)
-            if isinstance(bound, int | float) and not isinstance(bound, bool):
-                if not math.isfinite(bound):
-                    continue
-                yield "bounds", f"{name} past its {key} {bound}", _number(bound + outside)
-                yield "valid", f"valid: {name} at its {key} {bound}", _number(bound + at)
-    elif isinstance(value, str):
-        for key, outside in (("minLength", -1), ("maxLength", 1)):
-            bound = schema.get(key)
-            if type(bound) is int and 0 <= bound <= 10_000:
-                if bound + outside >= 0:
-                    yield "bounds", f"{name} past its {key} {bound}", _sized(value, bound + outside)
-                yield "valid", f"valid: {name} at its {key} {bound}", _sized(value, bound)
-    elif isinstance(value, list) and value and not form:
-        for key, outside in (("minItems", -1), ("maxItems", 1)):
-            bound = schema.get(key)
-            if type(bound) is int and 0 <= bound <= 1_000:
-                if bound + outside >= 0:
-                    yield "bounds", f"{name} past its {key} {bound}", _items(value, bound + outside)
-                yield "valid", f"valid: {name} at its {key} {bound}", _items(value, bound)
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def _sized(text: str, n: int) -> str:
-    """``text`` repeated or cut to ``n`` characters (``a``s for an empty one)."""
-    seed = text or "a"
-    return (seed * (n // len(seed) + 1))[:n]
-
-
-def _items(items: list[Any], n: int) -> list[Any]:
-    """``n`` elements: ``items`` cut, or repeated in turn."""
-    return [copy.deepcopy(items[i % len(items)]) for i in range(n)]
-
-
-def _walk(
-    schema: dict[str, Any], body: Any
-) -> Iterator[tuple[dict[str, Any], Any, tuple[Any, ...], bool]]:
-    """``(subschema, value, parts, required)`` for each member of ``body`` the schema
-    describes, depth first, keys sorted, the first element of an array standing for all."""
-    stack: list[tuple[dict[str, Any], Any, tuple[Any, ...], int]] = [(schema, body, (), 0)]
-    while stack:
-        node, value, parts, depth = stack.pop(0)
-        if depth > _MAX_DEPTH:
-            continue
-        children: list[tuple[dict[str, Any], Any, tuple[Any, ...], int]] = []
-        if isinstance(value, dict) and isinstance(node.get("properties"), dict):
-            props, required = node["properties"], set(node.get("required") or ())
-            for key in sorted(value):
-                sub = props.get(key)
-                if isinstance(sub, dict):
-                    yield sub, value[key], (*parts, key), key in required
-                    children.append((sub, value[key], (*parts, key), depth + 1))
-        elif isinstance(value, list) and value and isinstance(node.get("items"), dict):
-            yield node["items"], value[0], (*parts, 0), False
-            children.append((node["items"], value[0], (*parts, 0), depth + 1))
-        stack[:0] = children
-
-
-def _changed(body: Any, parts: tuple[Any, ...], new: Any) -> Any:
-    """A copy of ``body`` with the member at ``parts`` set to ``new`` (or removed)."""
-    out = copy.deepcopy(body)
-    parent = out
-    for key in parts[:-1]:
-        parent = parent[key]
-    if new is _DELETE:
-        del parent[parts[-1]]
-    else:
-        parent[parts[-1]] = copy.deepcopy(new)
-    return out
-
-
-def _minimal(schema: Mapping[str, Any], value: Any, depth: int) -> Any:
-    """``value`` without the members ``schema`` does not require, at every depth; an object
-    left with none keeps its members (an emptied object is another rule, ``empty_object``,
-    which catalogs document as an error: Zoho's INVALID_DATA)."""
-    if depth > _MAX_DEPTH:
-        return value
-    props = schema.get("properties")
-    if isinstance(value, dict) and isinstance(props, dict):
-        required = set(schema.get("required") or ())
-        kept = [k for k in value if k in required or k not in props] or list(value)
-        return {
-            k: _minimal(props[k], value[k], depth + 1)
-            if isinstance(props.get(k), dict)
-            else value[k]
-            for k in kept
-        }
-    items = schema.get("items")
-    if isinstance(value, list) and isinstance(items, dict):
-        return [_minimal(items, v, depth + 1) for v in value]
-    return value
-
-
-def _shown_at(donors: list[Any], parts: tuple[Any, ...]) -> Iterator[Any]:
-    """The values the ``donors`` show at ``parts``, any element standing for an index."""
-    found = list(donors)
-    for key in parts:
-        step: list[Any] = []
-        for v in found:
-            if isinstance(key, int) and isinstance(v, list):
-                step.extend(v)
-            elif isinstance(key, str) and isinstance(v, dict) and key in v:
-                step.append(v[key])
-        found = step
-    yield from found
-
-
-def _complete(
-    cov: _Coverage,
-    schema: Mapping[str, Any],
-    value: Any,
-    donors: list[Any],
-    parts: tuple[Any, ...],
-    depth: int,
-) -> Any:
-    """``value`` with each member ``schema`` documents and it lacks taken from the donors."""
-    if depth > _MAX_DEPTH:
-        return value
-    props = schema.get("properties")
-    if isinstance(value, dict) and isinstance(props, dict):
-        out = dict(value)
-        for key in sorted(props):
-            sub = props[key]
-            if key in out or not isinstance(sub, dict):
-                continue
-            for shown in _shown_at(donors, (*parts, key)):
-                if cov.form and isinstance(shown, str):
-                    shown = read_as_schema(shown, sub)
-                if cov.valid_under(sub, shown):
-                    out[key] = copy.deepcopy(shown)
-                    break
-        return {
-            k: _complete(cov, props[k], v, donors, (*parts, k), depth + 1)
-            if isinstance(props.get(k), dict)
-            else v
-            for k, v in out.items()
-        }
-    items = schema.get("items")
-    if isinstance(value, list) and isinstance(items, dict):
-        return [
-            _complete(cov, items, v, donors, (*parts, i), depth + 1) for i, v in enumerate(value)
-        ]
-    return value
