@@ -37,7 +37,7 @@ from postman_contracts.checking import Checker, RequestSpec, is_form, json_path
 from postman_contracts.checking._requests import required_header
 from postman_contracts.collection._placeholders import fill_slots
 from postman_contracts.contracts import ContractSet, OperationContract
-from postman_contracts.contracts._evidence import asserted_schema
+from postman_contracts.contracts._evidence import EVIDENCE_KEY, asserted_schema
 from postman_contracts.contracts._text import as_text, read_as_schema
 from postman_contracts.generators._coverage_values import (
     DELETE,
@@ -229,6 +229,16 @@ class _Coverage:
             out.append(_valid(full, "valid: all optional fields present"))
         return [(_RANK["valid"], c) for c in out]
 
+    def typed(self, node: Mapping[str, Any]) -> bool:
+        """Whether ``node``'s type is evidence enough to demand that a wrong one is refused: a
+        type read from literal text (``share=20`` in a form, ``limit=10``) only where the
+        requests vary (the evidence policy counts that reading in examples, and one request
+        saved under several responses counts several times); a ``<type>`` slot or a JSON
+        value always."""
+        evidence = node.get(EVIDENCE_KEY)
+        text = isinstance(evidence, dict) and int(evidence.get("text", 0)) > 0
+        return self.varied or not text
+
     def valid_body(self, body: Any) -> bool:
         return self.valid_view is None or valid_under(self.valid_view, body)
 
@@ -276,7 +286,7 @@ class _Coverage:
             )
             yield _RANK["missing_required"], "missing_required", label, DELETE
         types = json_types(node)
-        wrong = wrong_value(types, text=self.form)
+        wrong = wrong_value(types, text=self.form) if self.typed(node) else None
         if wrong is not None:
             got = "text" if self.form else json_type(wrong)
             label = f"{name} must be {'/'.join(types)}, got {got}"
@@ -311,7 +321,7 @@ class _Coverage:
             one = one if isinstance(one, dict) else {}
             value = read_as_schema(documented_value(p), one)
             rules: list[tuple[int, str, str, Any]] = []
-            wrong = wrong_value(json_types(one), text=True)
+            wrong = wrong_value(json_types(one), text=True) if self.typed(one) else None
             if wrong is not None:
                 kinds = "/".join(json_types(one))
                 rules.append(
