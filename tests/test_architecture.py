@@ -188,6 +188,21 @@ _ONE_POLICY = {
         re.compile(r"\bdynamic_value\(|\bPLACEHOLDER_RE\.sub\("),
         "collection/_placeholders.py",
     ),
+    # a list of credential headers: CREDENTIAL_HEADERS, API_KEY_HEADERS
+    "credential headers": (
+        re.compile(r"""["'](proxy-authorization|x-api-key|x-auth-token)["']"""),
+        "collection/_secrets.py",
+    ),
+    # a Content-Type cut at its parameters or searched for "json": parse_media_type, media_kind
+    "media types": (
+        re.compile(r"""split\(\s*["'];["']\s*\)\[0\]|["']json["'] in \w*content_type"""),
+        "collection/_media.py",
+    ),
+    # which example a plain request is answered with: OperationContract.shown_response
+    "the success example": (
+        re.compile(r"200 <= \w+\.status < 300|success\.example if success else"),
+        "contracts/_model.py",
+    ),
 }
 
 

@@ -142,3 +142,13 @@ def test_every_placeholder_of_a_real_conversion_is_a_slot(path: Path) -> None:
     assert slots > 100
     # what stays literal is markup used as a value (Meilisearch's highlight tags)
     assert set(literal) <= {"<em>", "</em>"}
+
+
+def test_a_null_slot_filled_into_text_is_empty_as_a_generated_null_is() -> None:
+    """Where only text travels (query, header, form), a null is sent as an empty value: the
+    slot filler and the generators' wire text follow one rule."""
+    from postman_contracts.collection._placeholders import fill_slots
+    from postman_contracts.contracts._text import as_text
+
+    assert fill_slots("<null>", {}, json=False) == as_text(None) == ""
+    assert fill_slots("<null>", {}, json=True) is None

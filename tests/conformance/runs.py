@@ -127,6 +127,8 @@ def run_verify(
     with tempfile.TemporaryDirectory(prefix="conformance-") as tmp:
         xml = Path(tmp) / "junit.xml"
         argv = [*_tool(), "verify", str(collection), "--base-url", base_url]
+        # Prism serves the whole definition, paths of other servers (LINE's api-data) too
+        argv += ["--host-url", f"*={base_url}"]
         for pair in variables(base_url):
             argv += ["--var", pair]
         argv += ["--max-examples", str(max_examples), "--seed", str(seed), "--junitxml", str(xml)]
@@ -158,6 +160,7 @@ def run_plugin(
         argv = [sys.executable, "-m", "pytest", tmp, "-c", str(ini), "--rootdir", tmp, "-q"]
         argv += ["-p", "no:cacheprovider", "-p", "postman_contracts", "--contracts"]
         argv += [str(collection), "--contracts-base-url", base_url]
+        argv += ["--contracts-host", f"*={base_url}"]  # as in run_verify
         for pair in variables(base_url):
             argv += ["--contracts-var", pair]
         argv += ["--contracts-max-examples", str(max_examples), "--contracts-seed", str(seed)]

@@ -67,6 +67,14 @@ def test_index_has_the_documented_shape() -> None:
     op = index["operations"][1]
     assert {"id", "name", "method", "url", "request", "responses", "errors"} <= set(op)
     assert op["request"]["schema"] == "bulk-write/create-bulk-write-job/request.schema.json"
+    # a documented response header: shown by the one 201 example, so not asserted by default
+    (header,) = op["responses"][0].pop("headers")
+    assert (header["name"], header["in"], header["required"]) == (
+        "X-ACCESSTOKEN-RESET",
+        "header",
+        True,
+    )
+    assert header["schema"]["x-evidence"]["seen"] == 1
     assert op["responses"][0] == {
         "example": "SUCCESS RESPONSE",
         "status": 201,

@@ -105,9 +105,17 @@ class Broken:
             if isinstance(answer.body, bytes)
             else json.dumps(answer.body).encode("utf-8")
         )
+        # the mock's documented headers (Location, a vendor's own...) go along unchanged
+        documented = [
+            (k, v) for k, v in captured[1] if k.lower() not in ("content-type", "content-length")
+        ]
         start_response(
             f"{answer.status} Broken",
-            [("Content-Type", answer.content_type), ("Content-Length", str(len(data)))],
+            [
+                ("Content-Type", answer.content_type),
+                ("Content-Length", str(len(data))),
+                *documented,
+            ],
         )
         return [data]
 

@@ -22,6 +22,8 @@ from postman_contracts.contracts._catalog import Envelope, ErrorEntry, reports_f
 from postman_contracts.contracts._evidence import asserted_schema
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._model import ContractSet, OperationContract, ResponseContract
+from postman_contracts.contracts._response_headers import header_asserted
+from postman_contracts.contracts._text import read_as_schema
 
 __all__ = ["Checker", "Expectation", "json_path"]
 
@@ -224,6 +226,7 @@ class Checker:
                 )
             )
             return out  # the body of another status says nothing about this one's schema
+        out += self.header_violations(response, expected)
         media = representation_violations(op, response, expected, strict=self.strict)
         if media:
             return out + media  # a body of another media type says nothing about the schema
@@ -341,17 +344,61 @@ class Checker:
             seen.add((id(candidate.schema), candidate.content_type))
             media = representation_violations(op, response, candidate, strict=self.strict)
             body, problems = ([], media) if media else self._body(response, candidate)
-            found = problems or (
-                self.schema_violations(
-                    candidate.schema, body, "response_schema", "The response body"
+            found = self.header_violations(response, candidate) + (
+                problems
+                or (
+                    self.schema_violations(
+                        candidate.schema, body, "response_schema", "The response body"
+                    )
+                    if candidate.schema is not None
+                    else []
                 )
-                if candidate.schema is not None
-                else []
             )
             if not found:
                 return []
             best = found if best is None or len(found) < len(best) else best
         return best or []
+
+    def header_violations(
+        self, response: HttpResponse, expected: ResponseContract
+    ) -> list[Violation]:
+        """The documented response headers of ``expected``'s status that ``response`` misses,
+        or sends with a value of another documented type; only those the checks assert
+        (``header_asserted``: shown by every example of the status, in ``min_seen`` of
+        them, and of a meaning a standard makes the API's; strict: every one shown by all)."""
+        out: list[Violation] = []
+        where = f"status {expected.status}" if expected.status is not None else "this response"
+        policy = self.contracts.evidence
+        for p in expected.headers:
+            if not header_asserted(p, policy, strict=self.strict):
+                continue
+            value = response.header(p.name)
+            if value is None:
+                out.append(
+                    Violation(
+                        check="response_header",
+                        title=f"The response misses the documented header {p.name}",
+                        message=f"every example of {where} shows it",
+                        expected=f"a {p.name} header",
+                        actual="no such header",
+                    )
+                )
+                continue
+            validator = self.validator(p.schema)
+            checked = validator.schema if isinstance(validator.schema, dict) else {}
+            error = best_match(validator.iter_errors(read_as_schema(value.strip(), checked)))
+            if error is not None:
+                out.append(
+                    Violation(
+                        check="response_header",
+                        title=f"The response header {p.name} does not match the documented "
+                        f"schema ({error.validator})",
+                        message=error.message[:300],
+                        expected=f"{error.validator} {_short(error.validator_value)}",
+                        actual=_short(value),
+                    )
+                )
+        return out
 
     # -- error envelope ----------------------------------------------------------------------
 

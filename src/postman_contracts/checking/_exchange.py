@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from postman_contracts.contracts._media import MULTIPART, URLENCODED
+from postman_contracts.collection._media import MULTIPART, URLENCODED, parse_media_type
 from postman_contracts.contracts._text import as_text
 
 __all__ = ["Exchange", "HttpRequest", "HttpResponse", "RequestSpec", "form_pairs"]
@@ -64,7 +64,7 @@ class HttpResponse:
     @property
     def content_type(self) -> str:
         """The media type without parameters, lower-case (``application/json``)."""
-        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+        return parse_media_type(self.header("Content-Type")).essence
 
     def json(self) -> Any:
         """The body parsed as JSON (cached); raises ``ValueError`` when it is not JSON."""

@@ -13,7 +13,8 @@ documented, or an XML body that does not parse. The rules (README, "Contracts"):
   ``--contracts-strict``. Any other difference (``text/html`` for ``application/json``)
   fails.
 * An XML body must be well-formed, and its root element (namespace included) the one the
-  example shows, when the example's own body is well-formed XML.
+  example shows, when the example's own body is well-formed XML; for a SOAP envelope, also
+  the first element of its ``Body`` (the envelope is every SOAP message's root).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from xml.etree import ElementTree
 
 from postman_contracts.checking._exchange import HttpResponse
 from postman_contracts.checking._violations import Violation
-from postman_contracts.contracts._media import parse_media_type
+from postman_contracts.collection._media import parse_media_type
 from postman_contracts.contracts._model import OperationContract, ResponseContract
+from postman_contracts.contracts._routing import soap_body_element
 
 __all__ = ["representation_violations", "xml_root"]
 
@@ -89,6 +91,18 @@ def representation_violations(
                 title=f"The XML root element is {root}, not the documented {shown}",
                 expected=shown,
                 actual=root,
+            )
+        ]
+    # A SOAP message is always an envelope: what it is, is the first element of its Body.
+    shown_message = soap_body_element(body) if shown is not None else None
+    message = soap_body_element(response.body) if shown_message is not None else None
+    if shown_message is not None and message != shown_message:
+        return [
+            Violation(
+                check="xml",
+                title=f"The SOAP Body element is {message}, not the documented {shown_message}",
+                expected=shown_message,
+                actual=str(message),
             )
         ]
     return []

@@ -29,22 +29,24 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from email.parser import BytesParser
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from postman_contracts.checking._checks import Checker, json_path
 from postman_contracts.checking._exchange import HttpRequest
 from postman_contracts.checking._representation import xml_root
+from postman_contracts.collection._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
 from postman_contracts.contracts._evidence import EVIDENCE_KEY
-from postman_contracts.contracts._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
+from postman_contracts.contracts._routing import RouteKey, request_key_value
 from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
 
 __all__ = [
     "Issue",
     "RouteMatch",
     "Verdict",
+    "by_route_key",
     "contract_issues",
     "documented_error",
     "is_form",
@@ -82,8 +84,9 @@ class Issue:
     """One problem with a request.
 
     Attributes:
-        kind: a trigger kind (``missing_required``...) or ``malformed`` (not JSON, wrong
-            Content-Type, not UTF-8, too large).
+        kind: a trigger kind (``missing_required``...), ``malformed`` (not JSON, wrong
+            Content-Type, not UTF-8, too large) or ``unroutable`` (none of the operations
+            sharing its method and path, by their routing keys).
         pointer: a JSON pointer into the body, or ``""``.
         message: what is wrong, for people.
     """
@@ -104,12 +107,21 @@ class RouteMatch:
 
 
 def _segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
+    """A path's segments, an empty one inside it kept (``/users//orders`` has three): a path
+    variable never stands for an empty segment. A leading or trailing ``/`` makes none."""
+    inner = path.strip("/")
+    return inner.split("/") if inner else []
+
+
+def _fits(template_segment: str, segment: str) -> bool:
+    """Whether one segment of a path fits one of a template: the same text, or any text but
+    none for a variable."""
+    return bool(_SLOT.search(template_segment) and segment) or template_segment == segment
 
 
 def _path_matches(template: str, path: str) -> bool:
     t, p = _segments(template), _segments(path)
-    return len(t) == len(p) and all(_SLOT.search(a) or a == b for a, b in zip(t, p, strict=True))
+    return len(t) == len(p) and all(_fits(a, b) for a, b in zip(t, p, strict=True))
 
 
 def _why_not(op: OperationContract, method: str, path: str) -> tuple[int, str]:
@@ -118,13 +130,13 @@ def _why_not(op: OperationContract, method: str, path: str) -> tuple[int, str]:
         return 0, f"method {method} is not {op.request.method}"
     common = 0
     for a, b in zip(t, p, strict=False):
-        if not (_SLOT.search(a) or a == b):
+        if not _fits(a, b):
             break
         common += 1
     if len(t) != len(p):
         return 100 - common, f"path has {len(p)} segments, {op.request.path} has {len(t)}"
-    mismatch = next(a for a, b in zip(t, p, strict=True) if not (_SLOT.search(a) or a == b))
-    return 50 - common, f"segment {p[t.index(mismatch)]!r} is not {mismatch!r} in {op.request.path}"
+    mismatch = next(i for i, (a, b) in enumerate(zip(t, p, strict=True)) if not _fits(a, b))
+    return 50 - common, f"segment {p[mismatch]!r} is not {t[mismatch]!r} in {op.request.path}"
 
 
 class _Routes:
@@ -144,7 +156,8 @@ class _Routes:
         """The operations whose template matches ``path``, in collection order."""
         nodes = [self.root]
         for segment in _segments(path):
-            nodes = [n[k] for n in nodes for k in (segment, None) if k in n]
+            keys = (segment, None) if segment else (segment,)  # no variable is empty
+            nodes = [n[k] for n in nodes for k in keys if k in n]
             if not nodes:
                 return []
         found = sorted(entry for n in nodes for entry in n.get("", ()))
@@ -282,7 +295,7 @@ def parse_body(
         )
     if is_form(op):
         return _parse_form(op.request.schema, request)
-    content_type = (request.header("Content-Type") or "").split(";")[0].strip().lower()
+    content_type = parse_media_type(request.header("Content-Type")).essence
     if content_type and media_kind(content_type) != "json":
         return None, Issue("malformed", "", f"Content-Type {content_type!r} is not JSON")
     try:
@@ -361,8 +374,15 @@ def request_issues(
     *,
     max_bytes: int = 10 * 1024 * 1024,
 ) -> list[Issue]:
-    """Every way ``request`` breaks ``op``'s request contract, most specific first."""
+    """Every way ``request`` breaks ``op``'s request contract, most specific first (a
+    request without ``op``'s routing key is another operation's, or none's)."""
     issues: list[Issue] = []
+    key = op.request.route_key
+    if key is not None:
+        shown = request_key_value(key, request.header, request.body)
+        if shown not in key.values:
+            what = f"{key.label} {shown!r}" if shown is not None else f"no {key.label}"
+            issues.append(Issue("unroutable", "", f"{what}: {op.id} is {key.describe()}"))
     auth = _auth_issue(op, request)
     if auth is not None:
         issues.append(auth)
@@ -444,6 +464,26 @@ def _query_issues(checker: Checker, op: OperationContract, request: HttpRequest)
     return issues
 
 
+def _path_issues(checker: Checker, op: OperationContract, path: str) -> list[Issue]:
+    """Each path variable's segment read as its documented type (``"42"`` an integer where
+    ``<long>`` is documented) and checked against its schema."""
+    params = {p.name: p for p in op.request.parameters if p.location == "path"}
+    if not params:
+        return []
+    issues: list[Issue] = []
+    for slot, segment in zip(_segments(op.request.path), _segments(path), strict=False):
+        name = slot[1:-1] if slot.startswith("{") and slot.endswith("}") else None
+        param = params.get(name or "")
+        if param is None or not segment:
+            continue
+        value = read_as_schema(unquote(segment), param.schema)
+        errors = list(checker.validator(param.schema).iter_errors(value))
+        if errors:
+            kind = "type_changed" if errors[0].validator == "type" else "value_changed"
+            issues.append(Issue(kind, "", f"path parameter {name!r}: {errors[0].message}"))
+    return issues
+
+
 def _content_type_issue(op: OperationContract, request: HttpRequest) -> Issue | None:
     """A body sent without the documented Content-Type (any body, JSON or not)."""
     expected = op.request.content_type
@@ -514,15 +554,59 @@ def contract_issues(
     request: HttpRequest,
     *,
     max_bytes: int = 10 * 1024 * 1024,
+    path: str | None = None,
 ) -> list[Issue]:
     """Every way ``request`` breaks ``op``'s request contract: the Content-Type of a body,
-    :func:`request_issues` (credentials, the body), the query parameters, then the required
-    documented headers."""
+    :func:`request_issues` (credentials, the body), the path variables (of ``path``, when
+    not the request's own), the query parameters, then the required documented headers."""
     issues = request_issues(checker, op, request, max_bytes=max_bytes)
     content_type = _content_type_issue(op, request) or _xml_issue(op, request)
     if content_type is not None and not any(i.kind == "malformed" for i in issues):
         issues.insert(0, content_type)
-    return issues + _query_issues(checker, op, request) + _header_issues(checker, op, request)
+    return (
+        issues
+        + _path_issues(checker, op, request.path if path is None else path)
+        + _query_issues(checker, op, request)
+        + _header_issues(checker, op, request)
+    )
+
+
+def by_route_key(
+    candidates: tuple[OperationContract, ...], request: HttpRequest
+) -> tuple[tuple[OperationContract, ...], Issue | None]:
+    """The candidates a request's routing key selects (see :mod:`.._routing`): those with a
+    key whose values include what the request shows, and those with none. Where every keyed
+    one is left out and nothing else remains, the request is unroutable: the issue says so."""
+    keyed = [c for c in candidates if c.request.route_key is not None]
+    if not keyed:
+        return candidates, None
+    shown: dict[tuple[str, str], Any] = {}
+
+    def value(key: RouteKey) -> Any:
+        if (key.kind, key.name) not in shown:
+            shown[key.kind, key.name] = request_key_value(key, request.header, request.body)
+        return shown[key.kind, key.name]
+
+    chosen = tuple(
+        c
+        for c in candidates
+        if c.request.route_key is None or value(c.request.route_key) in c.request.route_key.values
+    )
+    if chosen:
+        return chosen, None
+    key = keyed[0].request.route_key
+    assert key is not None
+    got = value(key)
+    documented = "; ".join(
+        f"{c.id}: {c.request.route_key.describe()}" for c in keyed if c.request.route_key
+    )
+    what = f"{key.label} {got!r}" if got is not None else f"no {key.label}"
+    return candidates, Issue(
+        "unroutable",
+        "",
+        f"{what}: no operation documented on {candidates[0].request.method} "
+        f"{candidates[0].request.path} takes it ({documented})",
+    )
 
 
 #: What a server sees first, hence answers: the method, then credentials, then the body.
@@ -535,6 +619,7 @@ _ANSWER_ORDER = (
     "missing_required",
     "type_changed",
     "value_changed",
+    "unroutable",
 )
 
 
@@ -594,7 +679,7 @@ def judge_request(
         return Verdict(None, (), route)
 
     def issues(o: OperationContract) -> list[Issue]:
-        return contract_issues(checker, o, request, max_bytes=max_bytes)
+        return contract_issues(checker, o, request, max_bytes=max_bytes, path=path)
 
     if not route.method_allowed:
         on_path = contracts.on_path(op.request.path)
@@ -604,12 +689,17 @@ def judge_request(
             "method", "", f"method {request.method} is not documented for {path}: {methods}"
         )
         return Verdict(op, (method, *issues(op)), route)
-    preferred = next((c for c in route.candidates if c.id in prefer), None)
-    if preferred is not None or len(route.candidates) == 1:
-        chosen = preferred or route.candidates[0]
+    candidates, unroutable = by_route_key(route.candidates, request)
+    if unroutable is not None:
+        # Not one of the operations the route tells apart: answered as none of them (their
+        # first stands for the route, with the issue alone).
+        return Verdict(candidates[0], (unroutable,), route)
+    preferred = next((c for c in candidates if c.id in prefer), None)
+    if preferred is not None or len(candidates) == 1:
+        chosen = preferred or candidates[0]
         return Verdict(chosen, tuple(issues(chosen)), route)
     chosen, found = min(
-        ((c, issues(c)) for c in route.candidates),
+        ((c, issues(c)) for c in candidates),
         key=lambda pair: (
             len(pair[1]),
             not pair[0].request.auth.required,

@@ -14,22 +14,11 @@ import shlex
 from collections.abc import Sequence
 
 from postman_contracts.checking._exchange import Exchange
-from postman_contracts.collection import REDACTED, Redactor
+from postman_contracts.collection import CREDENTIAL_HEADERS, REDACTED, Redactor
 
 __all__ = ["Violation", "Violations", "render_failure"]
 
 _MAX_BODY = 1500
-_SECRET_HEADERS = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-        "x-api-key",
-        "api-key",
-        "x-auth-token",
-    }
-)
 
 
 class Violation(AssertionError):
@@ -114,7 +103,7 @@ def _body_text(body: bytes) -> str:
 
 
 def _redact_headers(headers: Sequence[tuple[str, str]], redact: Redactor) -> list[tuple[str, str]]:
-    return [(k, REDACTED if k.lower() in _SECRET_HEADERS else redact(v)) for k, v in headers]
+    return [(k, REDACTED if k.lower() in CREDENTIAL_HEADERS else redact(v)) for k, v in headers]
 
 
 def curl(exchange: Exchange, redact: Redactor) -> str:

@@ -180,6 +180,15 @@ def _parser() -> _Parser:
         "the contract asserts, the same on every run), fuzz (random); default both",
     )
     verify.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report")
+    verify.add_argument(
+        "--host-url",
+        metavar="NAME=URL",
+        action="append",
+        type=_var,
+        default=[],
+        help="the base URL of another host, NAME its variable or the host as written, "
+        "* every other host; repeatable (default: the variable's value, or the host itself)",
+    )
     _add_collection_options(verify)
 
     mock = sub.add_parser("mock", help="serve a mock of the collection's documented behaviour")
@@ -350,6 +359,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         seed=args.seed,
         out=out,
         phases=args.phases,
+        hosts=dict(args.host_url),
     )
 
 

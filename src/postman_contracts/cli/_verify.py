@@ -40,6 +40,8 @@ class _Summary:
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    #: operations whose credentials this tool cannot make, and why (their tests are skipped)
+    unsigned: dict[str, str] = field(default_factory=dict)
     terminated: bool = False
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
@@ -58,6 +60,11 @@ class _Summary:
             run = session.config.stash[RUN_KEY]
             self.stats = run.stats
             self.names = {op.id: op.item_path for op in run.contracts.operations}
+            self.unsigned = {
+                op.id: op.request.auth.unsigned
+                for op in run.contracts.operations
+                if op.request.auth.unsigned
+            }
 
 
 def _test_of(nodeid: str) -> tuple[str, str]:
@@ -117,12 +124,13 @@ def _table(summary: _Summary) -> str:
                 str(sent["coverage"]),
                 str(fuzz),
                 " ".join(f"{c}x{n}" for c, n in sorted(codes.items())) or "-",
-                "FAIL" if failed else "pass",
+                "FAIL" if failed else "not checked" if op_id in summary.unsigned else "pass",
             ]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += [f"not checked: {op_id}: {why}" for op_id, why in summary.unsigned.items()]
     return "\n".join(lines)
 
 
@@ -136,11 +144,17 @@ def run_verify(
     variables: dict[str, str],
     seed: int | None,
     out: TextIO,
+    hosts: dict[str, str] | None = None,
     phases: str | None = None,
 ) -> int:
     """Run every check (the ``phases`` of generated requests: default all); return 0 when
     all pass, 1 on violations, 2 on bad input, 143 when stopped by SIGTERM (after removing
-    the run's temporary directory)."""
+    the run's temporary directory).
+
+    Raises:
+        PostmanContractsError: bad input, found before the first request (a host or a
+            ``{{variable}}`` nothing gives a value).
+    """
     summary = _Summary()
     try:
         with _sigterm_interrupts():
@@ -154,6 +168,7 @@ def run_verify(
                 seed,
                 out,
                 summary,
+                hosts or {},
                 phases,
             )
     except _Terminated:
@@ -184,19 +199,32 @@ def _run(
     seed: int | None,
     out: TextIO,
     summary: _Summary,
+    hosts: dict[str, str],
     phases: str | None,
 ) -> int:
     """The pytest run of ``verify`` in a temporary directory, against the mock by default;
     its exit code, or ``_TERMINATED`` when pytest was interrupted by SIGTERM."""
-    from postman_contracts.contracts import open_contracts
+    from postman_contracts.collection import load_environment
+    from postman_contracts.contracts import EVERY_HOST, open_contracts
     from postman_contracts.mock import MockServer
+    from postman_contracts.server import resolve_targets, run_variables
 
     path = collection or str(bundled_collection())
+    environment = load_environment(env) if env else ()
+    contracts = open_contracts(path, environment=environment, variables=variables)
+    # every host and variable settled before the first request: bad input, exit 2
+    values = run_variables(contracts, environment, variables)
     mock = None
-    if base_url is None:  # the embedded default: the mock built from the same collection
-        mock = MockServer(open_contracts(path, environment=env, variables=variables)).start()
+    if base_url is None:  # the embedded default: the mock, which serves every host
+        hosts = {EVERY_HOST: "", **hosts}
+        resolve_targets(contracts, values, "http://mock.invalid", hosts, path)
+        mock = MockServer(contracts).start()
         base_url = mock.url
+        hosts = {k: v or base_url for k, v in hosts.items()}
         out.write(f"checking {path} against the embedded mock at {base_url}\n")
+    else:
+        resolve_targets(contracts, values, base_url, hosts, path)
+    del contracts
     try:
         with tempfile.TemporaryDirectory(prefix="postman-contracts-verify-") as tmp:
             ini = Path(tmp) / "pytest.ini"
@@ -225,6 +253,8 @@ def _run(
                 args += ["--contracts-env", env]
             for key, value in variables.items():
                 args += ["--contracts-var", f"{key}={value}"]
+            for name, url in hosts.items():
+                args += ["--contracts-host", f"{name}={url}"]
             if seed is not None:
                 args += ["--contracts-seed", str(seed)]
             if phases is not None:

@@ -5,7 +5,7 @@ here, where they can be read and tested on their own: which saved example answer
 ``respond("leads", status=401)`` (errors documented once apply collection-wide), and which
 problems a primed error example *documents*, so a test that exercises that error on purpose is
 not failed for it. What a request must satisfy is not decided here: it is the one request
-policy, ``contracts._requests.judge_request``, which the WSGI mock applies too.
+policy, ``checking.judge_request``, which the WSGI mock applies too.
 """
 
 from __future__ import annotations
@@ -98,8 +98,7 @@ def documented(
     the success example; ``InvalidArgument`` (naming what is documented) when there is none."""
     candidates = _candidates(contracts, op)
     if example is None and status is None:
-        success = op.success
-        name = success.example if success else (op.examples[0].name if op.examples else None)
+        name = op.shown_example
         chosen = next(((o, x) for o, x in candidates if o is op and x.name == name), None)
     else:
         chosen = next(

@@ -46,7 +46,7 @@ from postman_contracts.client._contract import (
     issue_key,
     pointer_path,
 )
-from postman_contracts.collection import Redactor, is_secret_name
+from postman_contracts.collection import CREDENTIAL_HEADERS, Redactor, is_secret_name
 from postman_contracts.contracts import ContractSet, OperationContract
 from postman_contracts.generators import GeneratedResponse
 
@@ -58,9 +58,6 @@ __all__ = [
 # Every method a client may plausibly send; documented ones (and documented bad ones such as
 # Zoho's COPY) are added per collection. responses matches the method before any callback.
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
-_CREDENTIAL_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
-)
 _TITLES = {
     "auth": "The request carries no valid credentials",
     "malformed": "The request body cannot be read as documented",
@@ -148,6 +145,30 @@ def _http_request(prepared: Any) -> HttpRequest:
     )
 
 
+def token_endpoints(contracts: ContractSet) -> tuple[re.Pattern[str], ...]:
+    """The OAuth 2 token endpoints of ``contracts`` (``accessTokenUrl``) as URL patterns, to
+    pass through: a client asks them for a token before it calls the API (RFC 6749 3.2:
+    with POST), and the collection documents the API, not them. A ``{{variable}}`` in one
+    stands for any text, as in a host template; an endpoint the collection documents as an
+    operation of its own stays mocked (and checked)."""
+    out: dict[str, re.Pattern[str]] = {}
+    for op in contracts.operations:
+        url = op.request.auth.token_url
+        if not url or "[REDACTED]" in url or url in out:
+            continue
+        path = urlsplit(url if "://" in url else "http://" + url).path or "/"
+        if match_route(contracts, "POST", _PLACEHOLDER.sub("x", path)).method_allowed:
+            continue
+        pattern = "".join(
+            ".+?" if i % 2 else re.escape(part) for i, part in enumerate(_PLACEHOLDER.split(url))
+        )
+        out[url] = re.compile(pattern + r"(\?.*)?$")
+    return tuple(out.values())
+
+
+_PLACEHOLDER = re.compile(r"(\{\{[^{}]+\}\})")  # split() keeps the slots, at odd places
+
+
 class ContractMock:
     """A ``responses`` mock of every documented operation, checking what the client sends.
 
@@ -193,6 +214,10 @@ class ContractMock:
             for e in op.errors
             if e.trigger.kind == "method" and e.trigger.detail.get("method")
         }
+        #: OAuth 2 token endpoints the client may call before the API, passed through
+        self.token_urls = token_endpoints(contracts)
+        for pattern in self.token_urls:  # registered first: responses takes the first match
+            self._mock.add(responses.PassthroughResponse(responses.POST, pattern))
         for method in sorted(methods):
             self._mock.add_callback(method, re.compile(r".*"), self._callback, content_type=None)
 
@@ -323,7 +348,7 @@ class ContractMock:
 
         def secret(name: str) -> bool:
             lowered = name.lower()
-            return lowered in _CREDENTIAL_HEADERS or lowered in auth_names or is_secret_name(name)
+            return lowered in CREDENTIAL_HEADERS or lowered in auth_names or is_secret_name(name)
 
         found: set[str] = set()
         for name, value in [*request.headers, *parse_qsl(request.query)]:
@@ -463,6 +488,11 @@ class ContractMock:
         if chosen is None:
             raise self._unmatched(request, path)
         op, issues = chosen
+        if op.request.auth.type == "digest" and not request.header("Authorization"):
+            # RFC 7616: a Digest client sends its credentials only in answer to a challenge
+            # (requests' HTTPDigestAuth does): the first request is the protocol, no fault
+            challenge = 'Digest realm="contract_mock", qop="auth", nonce="mock", algorithm=MD5'
+            return 401, {"WWW-Authenticate": challenge, "Content-Type": "text/plain"}, b""
         prime = self._next(op)
         if issues and prime is not None and prime.documented is not None:
             issues = self._unexplained(op, issues, prime.documented)

@@ -33,6 +33,8 @@ from postman_contracts.collection._placeholders import (
 )
 from postman_contracts.collection._placeholders import fill_slots as fill_slots
 from postman_contracts.collection._pointer import unescape_token as unescape_token
+from postman_contracts.collection._secrets import API_KEY_HEADERS as API_KEY_HEADERS
+from postman_contracts.collection._secrets import CREDENTIAL_HEADERS as CREDENTIAL_HEADERS
 from postman_contracts.collection._secrets import REDACTED, Redactor
 from postman_contracts.collection._secrets import is_secret_name as is_secret_name
 from postman_contracts.collection._source import Limits

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from postman_contracts._errors import CollectionError
 from postman_contracts.collection._gc import collector_paused
 from postman_contracts.collection._ids import IdAllocator
+from postman_contracts.collection._media import media_kind
 from postman_contracts.collection._model import (
     NOT_JSON,
     Auth,
@@ -450,7 +451,7 @@ def read_example(value: object, where: Where) -> Example:
         e.get("_postman_previewlanguage"), where.at("_postman_previewlanguage"), "language"
     )
     content_type = next((h.value for h in headers if h.key.lower() == "content-type"), "")
-    declared = language.lower() == "json" or "json" in content_type.lower()
+    declared = language.lower() == "json" or media_kind(content_type) == "json"
     shaped = language.lower() not in _NOT_JSON_LANGUAGES and looks_like_json(body, "", "")
     parsed = NOT_JSON
     if body and (declared or shaped):

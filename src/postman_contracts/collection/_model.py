@@ -172,7 +172,8 @@ class Body:
         mode: ``raw``, ``urlencoded``, ``formdata``, ``graphql``, ``file`` or ``none``.
         raw: the raw text (mode raw), or the GraphQL query (mode graphql).
         language: ``options.raw.language`` (``json``, ``xml``, ``text``...), or ``""``.
-        json: the parsed JSON value with :class:`Placeholder` slots, or :data:`NOT_JSON`.
+        json: the parsed JSON value with :class:`Placeholder` slots, or :data:`NOT_JSON`; for
+            a ``graphql`` body, the JSON object Postman sends, ``{"query", "variables"}``.
         parts: the fields of a ``urlencoded`` or ``formdata`` body.
         graphql_variables: the GraphQL variables text.
         file_src: the file of a ``file`` body.

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from postman_contracts._errors import CollectionError
 from postman_contracts.collection._jsontext import JsonTextError, parse_json_text
+from postman_contracts.collection._media import media_kind
 from postman_contracts.collection._model import (
     NOT_JSON,
     Auth,
@@ -313,7 +314,7 @@ def looks_like_json(body: str, language: str, content_type: str) -> bool:
     """Whether a body is meant as JSON: by its declared language, Content-Type, or shape."""
     if language:
         return language.lower() == "json"
-    if "json" in content_type.lower():
+    if media_kind(content_type) == "json":
         return True
     stripped = body.lstrip()
     return stripped[:1] in ("{", "[")
@@ -401,10 +402,16 @@ def read_body(value: object, where: Where, content_type: str) -> Body | None:
         variables = g.get("variables")
         if isinstance(variables, (dict, list)):
             variables = json.dumps(variables, ensure_ascii=False)
+        query = text(g.get("query"), where.at("graphql", "query"), "graphql query")
+        variables_text = text(variables, where.at("graphql", "variables"), "variables")
+        parsed = parse_json_body(variables_text, where.at("graphql", "variables"), declared=True)
+        # What Postman sends: the document and its variables as one JSON object.
+        wire = {"query": query, "variables": parsed if isinstance(parsed, dict) else {}}
         return Body(
             mode="graphql",
-            raw=text(g.get("query"), where.at("graphql", "query"), "graphql query"),
-            graphql_variables=text(variables, where.at("graphql", "variables"), "variables"),
+            raw=query,
+            json=wire if query.strip() else NOT_JSON,
+            graphql_variables=variables_text,
         )
     if mode == "file":
         f = b.get("file") or {}

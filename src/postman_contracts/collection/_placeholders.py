@@ -22,6 +22,7 @@ __all__ = [
     "DYNAMIC_VARIABLES",
     "Placeholder",
     "TypeSlot",
+    "as_text",
     "dynamic_value",
     "fill_slots",
     "find_placeholders",
@@ -243,11 +244,15 @@ def _vary(sample: str, fmt: str, index: int) -> str:
     return f"192.0.2.{index % 254 + 1}"
 
 
-def _as_text(value: object) -> str:
+def as_text(value: object) -> str:
+    """A value as it is written where only text travels (a query, a form field, a header,
+    a ``{{slot}}`` inside a string): ``true``/``false``, numbers as Python writes them, and
+    ``None`` as nothing (``?x=``, as Postman sends an empty value). The one rule, for slots
+    filled into text and for generated query, header and form values alike."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "null"
+        return ""
     return str(value)
 
 
@@ -271,7 +276,7 @@ def fill_slots(
 def _fill(value: Any, variables: Mapping[str, str], json: bool, dynamic: bool, index: int) -> Any:
     if isinstance(value, TypeSlot):
         sample = slot_sample(value, index)
-        return sample if json else _as_text(sample)
+        return sample if json else as_text(sample)
     if isinstance(value, Placeholder):
         return _fill_text(str(value), variables, dynamic)
     if isinstance(value, str):
@@ -279,13 +284,13 @@ def _fill(value: Any, variables: Mapping[str, str], json: bool, dynamic: bool, i
             slot = type_slot(value)
             if slot is not None:
                 sample = slot_sample(slot, index)
-                return sample if json else _as_text(sample)
+                return sample if json else as_text(sample)
             if not json and "," in value:  # "<float>,<float>": an array as form text
                 parts = value.split(",")
                 slots = [type_slot(part) for part in parts]
                 if all(slots):
                     return ",".join(
-                        _as_text(slot_sample(slot, i))  # type: ignore[arg-type]
+                        as_text(slot_sample(slot, i))  # type: ignore[arg-type]
                         for i, slot in enumerate(slots)
                     )
         return _fill_text(value, variables, dynamic) if "{{" in value else value

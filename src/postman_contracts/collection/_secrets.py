@@ -31,9 +31,34 @@ from postman_contracts.collection._model import (
 )
 from postman_contracts.collection._placeholders import substitute
 
-__all__ = ["REDACTED", "Redactor", "collect_secrets", "is_credential_value", "is_secret_name"]
+__all__ = [
+    "API_KEY_HEADERS",
+    "CREDENTIAL_HEADERS",
+    "REDACTED",
+    "Redactor",
+    "collect_secrets",
+    "is_credential_header",
+    "is_credential_value",
+    "is_secret_name",
+]
 
 REDACTED = "[REDACTED]"
+
+#: Headers that carry an API key by convention, without a Postman auth block naming them.
+API_KEY_HEADERS = frozenset({"x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token"})
+#: Every header that carries credentials (lower case): the HTTP authentication headers
+#: (RFC 9110 section 11), cookies (RFC 6265) and :data:`API_KEY_HEADERS`. The one list: what a
+#: no-credentials probe strips, what reports and curl lines redact whole, what is never a
+#: documented request header, whatever an operation's own auth adds to it.
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie"} | API_KEY_HEADERS
+)
+
+
+def is_credential_header(name: str) -> bool:
+    """Whether the header ``name`` carries credentials whatever the collection says."""
+    return name.lower() in CREDENTIAL_HEADERS
+
 
 _SECRET_NAME = re.compile(
     r"(token|secret|passw(or)?d|pwd|passphrase|(api|access|private|client|subscription)[-_]?key|"
@@ -157,7 +182,7 @@ def _auth_secrets(auth: Auth | None, values: dict[str, str]) -> set[str]:
 def _header_secrets(headers: Iterable[Header], values: dict[str, str]) -> set[str]:
     found: set[str] = set()
     for h in headers:
-        if is_secret_name(h.key) or h.key.lower() in ("x-api-key", "api-key", "apikey"):
+        if is_secret_name(h.key) or is_credential_header(h.key):
             value = substitute(h.value, values)
             found.add(value)
             scheme, _, credential = value.partition(" ")

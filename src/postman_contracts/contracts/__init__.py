@@ -34,6 +34,13 @@ from postman_contracts.contracts._files import (
 )
 from postman_contracts.contracts._files import file_errors as file_errors
 from postman_contracts.contracts._formats import FORMAT_CHECKER
+from postman_contracts.contracts._hosts import EVERY_HOST as EVERY_HOST
+from postman_contracts.contracts._hosts import Unresolved as Unresolved
+from postman_contracts.contracts._hosts import documented_values as documented_values
+from postman_contracts.contracts._hosts import fill_values as fill_values
+from postman_contracts.contracts._hosts import host_urls as host_urls
+from postman_contracts.contracts._hosts import raise_unresolved as raise_unresolved
+from postman_contracts.contracts._hosts import unresolved_variables as unresolved_variables
 from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder, infer_schema
 from postman_contracts.contracts._model import (
     AuthContract,
@@ -47,6 +54,7 @@ from postman_contracts.contracts._model import (
 from postman_contracts.contracts._open import open_contracts
 from postman_contracts.contracts._openapi import to_openapi
 from postman_contracts.contracts._read import is_contracts_dir, load_contracts
+from postman_contracts.contracts._response_headers import is_contract_header as is_contract_header
 from postman_contracts.contracts._text import FILE_VALUE as FILE_VALUE
 
 # Besides __all__, the names imported `as` themselves above are shared with the surfaces

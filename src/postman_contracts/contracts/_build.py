@@ -27,7 +27,9 @@ from postman_contracts.collection import (
     find_placeholders,
 )
 from postman_contracts.collection._gc import collector_paused
-from postman_contracts.collection._placeholders import TypeSlot, fill_slots, slot_of_text
+from postman_contracts.collection._media import URLENCODED, media_kind, parse_media_type
+from postman_contracts.collection._placeholders import TypeSlot, fill_slots
+from postman_contracts.collection._secrets import API_KEY_HEADERS, CREDENTIAL_HEADERS
 from postman_contracts.contracts._catalog import (
     Envelope,
     ErrorEntry,
@@ -36,7 +38,6 @@ from postman_contracts.contracts._catalog import (
     find_trigger,
 )
 from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder
-from postman_contracts.contracts._media import URLENCODED, media_kind
 from postman_contracts.contracts._model import (
     AuthContract,
     ContractSet,
@@ -46,6 +47,8 @@ from postman_contracts.contracts._model import (
     RequestContract,
     ResponseContract,
 )
+from postman_contracts.contracts._response_headers import UNTYPED_HEADERS, is_contract_header
+from postman_contracts.contracts._routing import RouteKey, Shown, route_keys
 from postman_contracts.contracts._text import (
     FILE_SCHEMA,
     FILE_VALUE,
@@ -119,25 +122,29 @@ def auth_contract(auth: Auth | None) -> AuthContract:
     if auth.type == "bearer":
         return AuthContract("bearer", "header", "Authorization", "Bearer", _slot(auth.get("token")))
     if auth.type == "oauth2":
+        # the token endpoint a client calls first (Postman: accessTokenUrl; tokenUrl in
+        # some exports), secrets redacted like any value written
+        token_url = auth.get("accessTokenUrl") or auth.get("tokenUrl")
         if auth.get("addTokenTo") == "queryParams":
             return AuthContract(
-                "oauth2", "query", "access_token", "", _slot(auth.get("accessToken"))
-            )
+                "oauth2", "query", "access_token", "", _slot(auth.get("accessToken")),
+                token_url=token_url,
+            )  # fmt: skip
         prefix = auth.get("headerPrefix") or "Bearer"
         return AuthContract(
-            "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken"))
-        )
-    if auth.type == "basic":  # the header is base64(username:password): both are needed
+            "oauth2", "header", "Authorization", prefix, _slot(auth.get("accessToken")),
+            token_url=token_url,
+        )  # fmt: skip
+    if auth.type in ("basic", "digest"):  # both need the user name and the password
         return AuthContract(
-            "basic",
+            auth.type,
             "header",
             "Authorization",
-            "Basic",
+            "Basic" if auth.type == "basic" else "Digest",
             _slot(auth.get("username")),
             _slot(auth.get("password")),
         )
     schemes = {
-        "digest": "Digest",
         "oauth1": "OAuth",
         "hawk": "Hawk",
         "ntlm": "NTLM",
@@ -145,12 +152,11 @@ def auth_contract(auth: Auth | None) -> AuthContract:
     return AuthContract(auth.type, "header", "Authorization", schemes.get(auth.type, ""), token)
 
 
-_KEY_HEADERS = ("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token")
 #: Request headers that describe the transport or the body, not the API's contract.
 _NOT_DOCUMENTED = ("content-type", "content-length", "host", "connection", "postman-token")
 #: Headers that choose a representation, describe the client or carry state: documented when
 #: shown, never required (a client that leaves them out is answered all the same).
-_NEVER_REQUIRED = frozenset(
+NEVER_REQUIRED_HEADERS = _NEVER_REQUIRED = frozenset(
     {
         "accept",
         "accept-encoding",
@@ -174,7 +180,7 @@ def header_auth(request: Request) -> AuthContract:
         )
         return AuthContract(kind, "header", "Authorization", scheme, _slot(value))
     for h in request.enabled_headers:
-        if h.key.lower() in _KEY_HEADERS:
+        if h.key.lower() in API_KEY_HEADERS:
             return AuthContract("apikey", "header", h.key, "", _slot(h.value))
     return AuthContract("noauth")
 
@@ -231,6 +237,28 @@ def _text_object(pairs: Iterable[tuple[str, str | None]]) -> dict[str, Any]:
     return out
 
 
+def _is_slot(segment: str) -> bool:
+    return (segment.startswith(":") and len(segment) > 1) or (
+        segment.startswith("{") and segment.endswith("}")
+    )
+
+
+def _key_body(request: Request) -> Any:
+    """What a request's body shows a routing key: its JSON (a GraphQL body's too), or the
+    raw text of any other body."""
+    body = request.body
+    if body is None:
+        return None
+    if body.is_json:
+        return body.json
+    return body.raw if body.mode == "raw" else None
+
+
+#: Members of a GraphQL request besides ``query`` and ``variables`` (GraphQL over HTTP):
+#: documented by the protocol, whatever the examples show.
+_GRAPHQL_MEMBERS = {"operationName": {"type": "string"}, "extensions": {"type": "object"}}
+
+
 def _file_fields(requests: Iterable[Request]) -> set[str]:
     return {
         p.key
@@ -247,6 +275,34 @@ class _Builder:
         self.options = replace(options, evidence=True)
         self.redact = Redactor(collection.secrets)
         self.envelope: Envelope | None = detect_envelope(collection.operations)
+        self.route_keys = self._route_keys()
+
+    def _route_keys(self) -> dict[str, RouteKey]:
+        """The routing key of each operation that shares its method and path with others
+        (path parameters of any name alike), where the collection shows what differs."""
+        routes: dict[tuple[str, str], list[Operation]] = {}
+        for op in self.collection.operations:
+            segments = op.request.url.path_template.strip("/").split("/")
+            shape = "/".join("{}" if _is_slot(s) else s for s in segments)
+            routes.setdefault((op.method, shape), []).append(op)
+        out: dict[str, RouteKey] = {}
+        for ops in routes.values():
+            if len(ops) < 2:
+                continue
+            shown = [
+                [Shown(r.header, _key_body(r), r.header("Content-Type")) for r in self.good(op)]
+                for op in ops
+            ]
+            for op, key in zip(ops, route_keys(shown), strict=True):
+                if key is not None:
+                    values = tuple(self.redact(v) if isinstance(v, str) else v for v in key.values)
+                    out[op.id] = replace(key, values=values)
+        return out
+
+    def good(self, op: Operation) -> list[Request]:
+        """The requests that document ``op`` as valid: the item's and its successes'."""
+        successes, _ = classify(op, self.envelope)
+        return [op.request] + [e.original_request for e in successes if e.original_request]
 
     def schema_of(self, samples: Iterable[Any]) -> dict[str, Any] | None:
         builder = SchemaBuilder(self.options)
@@ -294,10 +350,21 @@ class _Builder:
         content_type = op.request.header("Content-Type")
         if content_type is None and body is not None:
             content_type = "application/json" if body.is_json else _FORM_TYPES.get(mode)
+            if mode == "file":
+                content_type = "application/octet-stream"  # what a file is, told nothing else
         if form and media_kind(content_type) not in ("form", "multipart"):
             content_type = _FORM_TYPES.get(mode, URLENCODED)  # what Postman sends a form as
-        headers = {"Content-Type": content_type.split(";")[0].strip()} if content_type else {}
+        if mode == "file" or (not form and media_kind(content_type) == "binary"):
+            schema = None  # bytes of a media type (an image, a file): no JSON to describe
+        elif mode == "graphql" and schema is not None:
+            props = schema.setdefault("properties", {})
+            for name, member in _GRAPHQL_MEMBERS.items():
+                props.setdefault(name, dict(member))
+        essence = parse_media_type(content_type).essence
+        headers = {"Content-Type": essence} if essence else {}
         auth = auth_contract(op.auth) if op.auth is not None else header_auth(op.request)
+        if auth.token_url and self.redact:
+            auth = replace(auth, token_url=self.redact(auth.token_url))
         return RequestContract(
             method=op.method,
             host=op.request.url.host_text,
@@ -310,6 +377,17 @@ class _Builder:
             auth=auth,
             disabled_query=self.disabled_query(good),
             header_params=self.header_params(good, auth),
+            route_key=self.route_keys.get(op.id),
+            graphql=self.redact(body.raw) if body is not None and mode == "graphql" else None,
+            text_body=self.redact(body.raw)
+            if body is not None
+            and mode == "raw"
+            and not body.is_json
+            and not form
+            and body.raw.strip()
+            and media_kind(content_type) in ("xml", "text")
+            else None,
+            protocol=op.request.url.protocol,
         )
 
     def form_schema(self, good: list[Request]) -> tuple[dict[str, Any] | None, list[Any]]:
@@ -343,12 +421,18 @@ class _Builder:
     def parameters(self, op: Operation, good: list[Request]) -> tuple[Parameter, ...]:
         out: list[Parameter] = []
         path_samples = [
-            {v.key: slot_of_text(v.value) for v in r.url.variables} for r in good if r.url.variables
+            _text_object((v.key, v.value) for v in r.url.variables if v.value)
+            for r in good
+            if r.url.variables
         ]
         names = [v.key for v in op.request.url.variables] or [
             s[1:] for s in op.request.url.path if s.startswith(":") and len(s) > 1
         ]
-        out += self._params(names, path_samples, "path", required_all=True)
+        # A path variable is one segment: never empty, whatever the examples show.
+        out += [
+            replace(p, schema={**p.schema, "minLength": 1})
+            for p in self._params(names, [s for s in path_samples if s], "path", required_all=True)
+        ]
         query_samples = [
             _text_object((q.key, q.value) for q in r.url.enabled_query if q.key) for r in good
         ]
@@ -364,7 +448,7 @@ class _Builder:
         marks the required ones ``(Required)`` in their description, so a described header
         without that mark is documented as optional.
         """
-        skip = set(_NOT_DOCUMENTED) | {"authorization", "proxy-authorization", *_KEY_HEADERS}
+        skip = set(_NOT_DOCUMENTED) | CREDENTIAL_HEADERS
         if auth.location == "header" and auth.name:
             skip.add(auth.name.lower())
         spelling: dict[str, str] = {}
@@ -421,11 +505,12 @@ class _Builder:
         where: str,
         *,
         required_all: bool,
+        text: bool = False,
     ) -> list[Parameter]:
         if not names:
             return []
         schema = self.schema_of(samples) or {}
-        if where == "query":
+        if where in ("query", "path") or text:
             mark_text_types(schema, samples)
         props = schema.get("properties", {})
         required = set(schema.get("required", []))
@@ -446,7 +531,43 @@ class _Builder:
             )
         return out
 
+    def response_headers(self, examples: list[Example]) -> tuple[Parameter, ...]:
+        """The documented headers of one status's examples (see ``_response_headers``):
+        each typed from its texts like a query parameter, required when every example
+        shows it."""
+        spelling: dict[str, str] = {}
+        for e in examples:
+            for h in e.headers:
+                if is_contract_header(h.key):
+                    spelling.setdefault(h.key.strip().lower(), h.key.strip())
+        if not spelling:
+            return ()
+        samples = [
+            _text_object(
+                (spelling[h.key.strip().lower()], h.value)
+                for h in e.headers
+                if h.key.strip().lower() in spelling
+            )
+            for e in examples
+        ]
+        found = self._params(
+            list(spelling.values()), samples, "header", required_all=False, text=True
+        )
+        shown = [{k.lower() for k in s} for s in samples]
+        out = []
+        for p in found:
+            schema = p.schema
+            if p.name.lower() in UNTYPED_HEADERS:
+                schema = {k: v for k, v in schema.items() if k not in ("type", "format")}
+            every = all(p.name.lower() in names for names in shown)
+            out.append(replace(p, required=every, schema=schema))
+        return tuple(sorted(out, key=lambda p: p.name.lower()))
+
     def responses(self, op: Operation, success_names: set[str]) -> tuple[ResponseContract, ...]:
+        by_status: dict[int | None, list[Example]] = {}
+        for e in op.examples:
+            by_status.setdefault(e.status, []).append(e)
+        headers = {status: self.response_headers(found) for status, found in by_status.items()}
         groups: dict[tuple[Any, ...], list[Example]] = {}
         for e in op.examples:
             shape = tuple(sorted(e.json)) if isinstance(e.json, dict) else type(e.json).__name__
@@ -466,9 +587,10 @@ class _Builder:
                 ResponseContract(
                     example=e.name,
                     status=e.status,
-                    content_type=e.content_type.split(";")[0].strip(),
+                    content_type=parse_media_type(e.content_type).essence,
                     success=e.name in success_names,
                     schema=schema,
+                    headers=headers[e.status],
                 )
                 for e in members
             )
@@ -531,7 +653,7 @@ class _Builder:
             response_headers=tuple(
                 (h.key, self.redact(h.value))
                 for h in example.headers
-                if h.key.lower() == "content-type"
+                if h.key.lower() == "content-type" or is_contract_header(h.key)
             ),
             response_body=_typed_samples(redact_json(example.json, self.redact))
             if example.is_json
@@ -601,6 +723,7 @@ def stream_contracts(
             "evidence": options.policy.as_json(),
         },
         secrets=collection.secrets,
+        values=dict(collection.values),
     )
     return header, (builder.operation(op) for op in collection.operations)
 

@@ -8,7 +8,10 @@ another added, and two same-named items swapped as both changed. So:
   ``{id}`` are one path parameter, whatever its name (the name never reaches the wire).
   The host is not part of it; the diff compares hosts on their own.
 * **Several items on one endpoint are variants of it** (a transfer by IBAN, one by card...):
-  the endpoint documents the union of what they show.
+  the endpoint documents the union of what they show. Unless they have routing keys (SOAP
+  actions, GraphQL operations: see ``_routing``): then each key is an endpoint of its own,
+  ``POST /soap`` for ``SOAPAction 'urn:Create'``. An endpoint keyed on one side only (a
+  second action documented beside the first) is matched by its method and path first.
 * Endpoints are matched by method and path first. What is left on each side is paired by
   the Postman item path, then by the item name where it is unique on both sides: the item
   kept its name but its method or path changed.
@@ -71,17 +74,18 @@ class Endpoint:
     method: str
     path: str  # normalised
     ops: tuple[OperationContract, ...]
+    route: str = ""  # the routing key, in words, when several operations share the route
 
     @property
     def key(self) -> tuple[str, str]:
-        """``(METHOD, normalised path)``: the identity."""
-        return (self.method, self.path)
+        """``(METHOD, normalised path)``, and the routing key: the identity."""
+        return (self.method, self.path + (f" {self.route}" if self.route else ""))
 
     @property
     def label(self) -> str:
-        """``METHOD URL`` as the first item writes it, for people."""
+        """``METHOD URL`` as the first item writes it (and its routing key), for people."""
         req = self.ops[0].request
-        return f"{self.method} {req.host}{req.path}"
+        return f"{self.method} {req.host}{req.path}" + (f" ({self.route})" if self.route else "")
 
     @property
     def url(self) -> str:
@@ -97,11 +101,15 @@ class Endpoint:
 
 def endpoints(contracts: ContractSet) -> dict[tuple[str, str], Endpoint]:
     """The endpoints of a set, in the order of their first item."""
-    groups: dict[tuple[str, str], list[OperationContract]] = {}
+    groups: dict[tuple[str, str, str], list[OperationContract]] = {}
     for op in contracts.operations:
-        key = (op.request.method.upper(), normalise_path(op.request.path))
-        groups.setdefault(key, []).append(op)
-    return {k: Endpoint(k[0], k[1], tuple(v)) for k, v in groups.items()}
+        key = op.request.route_key
+        route = key.describe() if key is not None else ""
+        groups.setdefault(
+            (op.request.method.upper(), normalise_path(op.request.path), route), []
+        ).append(op)
+    found = [Endpoint(m, path, tuple(ops), route) for (m, path, route), ops in groups.items()]
+    return {e.key: e for e in found}
 
 
 def match_endpoints(
@@ -114,6 +122,14 @@ def match_endpoints(
     same = [(old[k], new[k]) for k in old if k in new]
     left_old = [e for k, e in old.items() if k not in new]
     left_new = [e for k, e in new.items() if k not in old]
+    # Keyed on one side only, or keyed otherwise: the same method and path first, paired by
+    # their items (an operation that gained a sibling action is the same operation).
+    for of in (lambda e: set(e.items), lambda e: {op.name for op in e.ops}):
+        for a, b in _pair_unique(left_old, left_new, of):
+            if (a.method, a.path) == (b.method, b.path):
+                same.append((a, b))
+                left_old.remove(a)
+                left_new.remove(b)
     moved: list[tuple[Endpoint, Endpoint]] = []
     for of in (
         lambda e: set(e.items),

@@ -1,5 +1,6 @@
-"""The request of one endpoint compared (media types, body, query and path parameters), and
-what the response side shares with it: a change before it is named, who it breaks.
+"""The request of one endpoint compared (media types, body, query, path parameters and
+headers), and what the response side shares with it (headers too): a change before it is
+named, who it breaks.
 
 Why it exists: ``_diff`` decides which endpoint is which and reports collection-wide
 changes; this module and ``_diff_responses`` compare what one endpoint documents on each
@@ -10,10 +11,11 @@ example under a status), and say for whom each difference breaks (the rules are 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from postman_contracts.contracts._build import NEVER_REQUIRED_HEADERS
 from postman_contracts.contracts._diff_identity import Endpoint, is_parameter
 from postman_contracts.contracts._diff_schema import (
     ADDED,
@@ -30,8 +32,9 @@ from postman_contracts.contracts._diff_schema import (
     render_path,
     view,
 )
-from postman_contracts.contracts._evidence import EVIDENCE_KEY, EvidencePolicy
+from postman_contracts.contracts._evidence import EVIDENCE_KEY, EvidencePolicy, presence_asserted
 from postman_contracts.contracts._model import Parameter
+from postman_contracts.contracts._response_headers import header_asserted
 
 __all__ = [
     "BOTH",
@@ -45,6 +48,7 @@ __all__ = [
     "compare_parts",
     "findings_parts",
     "media_parts",
+    "response_header_parts",
     "status_label",
     "union",
 ]
@@ -98,6 +102,7 @@ def compare_parts(old: Endpoint, new: Endpoint, policies: Policies) -> list[Part
     out += _request_body(old, new, policies)
     out += _query(old, new, policies)
     out += _path_parameters(old, new, policies)
+    out += _request_headers(old, new, policies)
     return out
 
 
@@ -283,10 +288,7 @@ def _param_view(p: Parameter, policy: EvidencePolicy) -> dict[str, Any] | None:
 
 
 def _asserted_required(p: Parameter, policy: EvidencePolicy) -> bool:
-    evidence = p.schema.get(EVIDENCE_KEY) if isinstance(p.schema, dict) else None
-    if not p.required or not isinstance(evidence, dict):
-        return p.required
-    return int(evidence.get("seen", 0)) >= policy.min_seen
+    return presence_asserted(p.required, p.schema, policy)
 
 
 def _query_params(e: Endpoint, policy: EvidencePolicy) -> dict[str, _Param]:
@@ -361,3 +363,114 @@ def _positions(e: Endpoint, policy: EvidencePolicy) -> dict[int, tuple[str, dict
             have = out.get(i)
             out[i] = (name, join(have[1], v) if have else v)
     return out
+
+
+# -- headers --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    name: str  # as the collection spells it
+    asserted: bool  # required as the checks hold it, by every variant that documents it
+    items: list[str]
+
+
+def _request_asserted(p: Parameter, policy: EvidencePolicy) -> bool:
+    return presence_asserted(p.required, p.schema, policy)
+
+
+def _header_table(
+    documented: Iterable[tuple[str, Sequence[Parameter]]],
+    policy: EvidencePolicy,
+    variants: int,
+    asserts: Callable[[Parameter, EvidencePolicy], bool] = _request_asserted,
+) -> dict[str, _Header]:
+    """Headers by lower-case name (HTTP field names are case-insensitive), each asserted
+    only when every one of ``variants`` asserts it (as the checks do: ``asserts``)."""
+    out: dict[str, _Header] = {}
+    for item, params in documented:
+        for p in params:
+            asserted = asserts(p, policy)
+            have = out.get(p.name.lower())
+            if have is None:
+                out[p.name.lower()] = _Header(p.name, asserted, [item])
+            else:
+                have.asserted = have.asserted and asserted
+                have.items.append(item)
+    for header in out.values():
+        if len(dict.fromkeys(header.items)) < variants:
+            header.asserted = False
+    return out
+
+
+def _request_headers(old: Endpoint, new: Endpoint, policies: Policies) -> Iterator[Part]:
+    """Documented request headers. A new required one is a new demand on clients; one no
+    longer documented breaks nobody, since a server ignores a header it does not know
+    (RFC 9110 5.1), so a client that still sends it is served alike. Values are not
+    compared: the request policy does not judge them either (most are one client's).
+    Headers that choose a representation or describe the client (``Accept``,
+    ``User-Agent``...), never required, are no part of the API to compare."""
+    oh = _header_table(((op.item_path, op.request.header_params) for op in old.ops),
+                       policies[0], len(old.ops))  # fmt: skip
+    nh = _header_table(((op.item_path, op.request.header_params) for op in new.ops),
+                       policies[1], len(new.ops))  # fmt: skip
+    for key in sorted((set(oh) | set(nh)) - NEVER_REQUIRED_HEADERS):
+        o, n = oh.get(key), nh.get(key)
+        if n is None and o is not None:
+            yield Part(
+                "header-removed", f"request header {o.name!r} no longer documented", NOBODY,
+                "request", "header", path=o.name, items=tuple(dict.fromkeys(o.items)),
+            )  # fmt: skip
+        elif o is None and n is not None:
+            how = "required" if n.asserted else "optional"
+            yield Part(
+                "header-added", f"request header {n.name!r} added ({how})",
+                BOTH if n.asserted else ONLY_SERVERS, "request", "header", path=n.name,
+                items=tuple(dict.fromkeys(n.items)),
+            )  # fmt: skip
+        elif o is not None and n is not None and o.asserted != n.asserted:
+            yield Part(
+                "required-added" if n.asserted else "required-removed",
+                f"request header {n.name!r} "
+                + ("became required" if n.asserted else "is no longer required"),
+                ONLY_CLIENTS if n.asserted else ONLY_SERVERS, "request", "header",
+                path=n.name, items=tuple(dict.fromkeys(n.items)),
+                before=o.asserted, after=n.asserted,
+            )  # fmt: skip
+
+
+def response_header_parts(
+    old: Iterable[tuple[str, Sequence[Parameter]]],
+    new: Iterable[tuple[str, Sequence[Parameter]]],
+    status: int | None,
+    policies: Policies,
+) -> Iterator[Part]:
+    """The documented response headers of one status (``(item, headers)`` of each variant
+    documenting it). Only what the checks assert is compared: a header newly asserted is a
+    promise an old server does not keep (servers); one asserted before and no longer is
+    one clients may have relied on (clients). A header shown by some examples only is
+    coverage, not a promise, on either side."""
+    old, new = list(old), list(new)
+    oh = _header_table(old, policies[0], len(old), header_asserted)
+    nh = _header_table(new, policies[1], len(new), header_asserted)
+    for key in sorted(set(oh) | set(nh)):
+        o, n = oh.get(key), nh.get(key)
+        before = bool(o and o.asserted)
+        after = bool(n and n.asserted)
+        if before == after:
+            continue
+        if after and n is not None:
+            yield Part(
+                "response-header-added", f"header {n.name!r} now in every response", ONLY_SERVERS,
+                "response", "header", status, path=n.name, items=tuple(dict.fromkeys(n.items)),
+                before=o is not None, after=True,
+            )  # fmt: skip
+        elif o is not None:
+            gone = n is None
+            now = "no longer documented" if gone else "no longer in every response"
+            yield Part(
+                "response-header-removed" if gone else "response-header-optional",
+                f"header {o.name!r} {now}",
+                ONLY_CLIENTS, "response", "header", status, path=o.name,
+                items=tuple(dict.fromkeys(o.items)), before=True, after=not gone,
+            )  # fmt: skip

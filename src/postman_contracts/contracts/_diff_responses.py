@@ -23,11 +23,13 @@ from postman_contracts.contracts._diff_parts import (
     Source,
     findings_parts,
     media_parts,
+    response_header_parts,
     status_label,
     union,
 )
 from postman_contracts.contracts._diff_schema import compare, view
 from postman_contracts.contracts._evidence import EvidencePolicy
+from postman_contracts.contracts._model import Parameter
 
 __all__ = ["compare_responses"]
 
@@ -37,6 +39,8 @@ class _Status:
     sources: list[Source] = field(default_factory=list)
     media: set[str] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)
+    #: ``(item, documented headers)`` of each variant documenting the status
+    headers: list[tuple[str, tuple[Parameter, ...]]] = field(default_factory=list)
 
 
 def _statuses(e: Endpoint, policy: EvidencePolicy) -> dict[int | None, _Status]:
@@ -49,6 +53,9 @@ def _statuses(e: Endpoint, policy: EvidencePolicy) -> dict[int | None, _Status]:
                 st.media.add(r.content_type.lower())
             if r.schema is not None:
                 groups.setdefault(id(r.schema), (r.status, r.schema, []))[2].append(r.example)
+        for status in dict.fromkeys(r.status for r in op.responses):
+            first = next(r for r in op.responses if r.status == status)
+            out[status].headers.append((op.item_path, first.headers))
         for status, schema, examples in groups.values():
             out[status].sources.append(Source(op.item_path, tuple(examples), view(schema, policy)))
         for err in op.errors:
@@ -97,6 +104,7 @@ def compare_responses(old: Endpoint, new: Endpoint, policies: Policies) -> Itera
                 yield from findings_parts(
                     compare(ov, nv), "response", "body", status=status, old=o.sources, new=n.sources
                 )
+            yield from response_header_parts(o.headers, n.headers, status, policies)
             yield from _codes(o.codes, n.codes, status)
 
 

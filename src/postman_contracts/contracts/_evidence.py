@@ -48,7 +48,13 @@ from typing import Any, Final
 
 from postman_contracts._errors import InvalidArgument
 
-__all__ = ["EVIDENCE_KEY", "EvidencePolicy", "asserted_schema", "without_evidence"]
+__all__ = [
+    "EVIDENCE_KEY",
+    "EvidencePolicy",
+    "asserted_schema",
+    "presence_asserted",
+    "without_evidence",
+]
 
 #: The annotation inference writes on every position it saw.
 EVIDENCE_KEY: Final = "x-evidence"
@@ -98,6 +104,16 @@ def asserted_schema(schema: Mapping[str, Any], policy: EvidencePolicy) -> dict[s
     (a body is not ``null`` because one example was seen).
     """
     return _assert(schema, policy, root=True)
+
+
+def presence_asserted(required: bool, schema: Any, policy: EvidencePolicy) -> bool:
+    """Whether a required parameter or header (``schema`` its value's) is asserted present:
+    as a required key, only when shown in ``min_seen`` examples. One is as written (no
+    ``x-evidence``: a hand-written override)."""
+    evidence = schema.get(EVIDENCE_KEY) if isinstance(schema, Mapping) else None
+    if not required or not isinstance(evidence, Mapping):
+        return required
+    return int(evidence.get("seen", 0)) >= policy.min_seen
 
 
 def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from postman_contracts.contracts._model import (
     ExampleExchange,
     OperationContract,
     Parameter,
+    ResponseContract,
 )
 
 __all__ = ["check_tree", "dump_json", "merge_patch", "render", "write_contracts"]
@@ -226,6 +227,7 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
             "scheme": auth.scheme,
             "variable": auth.token_variable,
             **({"password_variable": auth.password_variable} if auth.password_variable else {}),
+            **({"token_url": auth.token_url} if auth.token_url else {}),
         },
         "parameters": [_parameter_json(p) for p in req.parameters],
         "headers": req.headers,
@@ -234,16 +236,7 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
             "content_type": req.content_type,
             "body_mode": req.body_mode,
         },
-        "responses": [
-            {
-                "example": r.example,
-                "status": r.status,
-                "content_type": r.content_type,
-                "success": r.success,
-                "schema": names.get(id(r.schema)) if r.schema is not None else None,
-            }
-            for r in op.responses
-        ],
+        "responses": [_response_json(r, names) for r in op.responses],
         "errors": [_error_json(e) for e in op.errors],
         "examples": examples_file,
     }
@@ -251,6 +244,27 @@ def _operation_json(op: OperationContract, files: dict[str, bytes]) -> dict[str,
         doc["disabled_query"] = [_parameter_json(p) for p in req.disabled_query]
     if req.header_params:  # likewise
         doc["request_headers"] = [_parameter_json(p) for p in req.header_params]
+    if req.route_key is not None:  # likewise
+        doc["route_key"] = req.route_key.as_json()
+    if req.graphql is not None:
+        doc["request"]["graphql"] = req.graphql
+    if req.text_body is not None:
+        doc["request"]["text"] = req.text_body
+    if req.protocol:  # likewise (a literal host's scheme)
+        doc["protocol"] = req.protocol
+    return doc
+
+
+def _response_json(r: ResponseContract, names: dict[int, str]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "example": r.example,
+        "status": r.status,
+        "content_type": r.content_type,
+        "success": r.success,
+        "schema": names.get(id(r.schema)) if r.schema is not None else None,
+    }
+    if r.headers:  # written only when there are some: older trees stay byte-identical
+        doc["headers"] = [_parameter_json(p) for p in r.headers]
     return doc
 
 

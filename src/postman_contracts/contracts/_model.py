@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
 from postman_contracts.contracts._evidence import EvidencePolicy
+from postman_contracts.contracts._routing import RouteKey
 
 T = TypeVar("T")
 
@@ -28,6 +29,7 @@ __all__ = [
     "Parameter",
     "RequestContract",
     "ResponseContract",
+    "RouteKey",
     "Trigger",
 ]
 
@@ -43,7 +45,10 @@ class AuthContract:
         scheme: the HTTP auth scheme (``Bearer``, ``Basic``), or ``""``.
         token_variable: the variable that holds the credential (``access-token``), or ``""``;
             for Basic auth, the user name.
-        password_variable: for Basic auth, the variable that holds the password, or ``""``.
+        password_variable: for Basic and Digest auth, the variable that holds the password,
+            or ``""``.
+        token_url: for OAuth 2, the token endpoint (``accessTokenUrl``), whose requests a
+            client makes to get a token and the API does not document; or ``""``.
     """
 
     type: str
@@ -52,11 +57,37 @@ class AuthContract:
     scheme: str = ""
     token_variable: str = ""
     password_variable: str = ""
+    token_url: str = ""
 
     @property
     def required(self) -> bool:
         """Whether requests must carry credentials at all."""
         return self.location != "none"
+
+    @property
+    def unsigned(self) -> str:
+        """Why this tool cannot send credentials of this scheme (``""`` when it can).
+
+        Bearer, Basic, API keys, OAuth 2 tokens and Digest (``requests``'
+        ``HTTPDigestAuth``) are sent. OAuth 1.0, Hawk, AWS Signature, NTLM, Akamai EdgeGrid
+        and the like sign each request with a key; signing them needs libraries that are
+        not dependencies (OAuth 1.0: ``oauthlib``), so their requests are not checked, and
+        say so, rather than fail on a 401 the server rightly answers.
+        """
+        if not self.required or self.type in _SIGNED or self.type == "header":
+            return ""
+        return _UNSIGNED.get(self.type, f"{self.type} signatures are not made by this tool")
+
+
+_SIGNED = frozenset({"noauth", "bearer", "basic", "apikey", "oauth2", "digest"})
+_UNSIGNED = {
+    "oauth1": "OAuth 1.0 signatures need oauthlib, which is not a dependency",
+    "awsv4": "AWS Signature v4 needs botocore, which is not a dependency",
+    "hawk": "Hawk signatures need mohawk, which is not a dependency",
+    "ntlm": "NTLM needs requests-ntlm, which is not a dependency",
+    "edgegrid": "Akamai EdgeGrid signatures need edgegrid-python, which is not a dependency",
+    "akamai": "Akamai EdgeGrid signatures need edgegrid-python, which is not a dependency",
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +120,15 @@ class RequestContract:
             diff reads them; checks and generators use ``parameters``.
         header_params: the documented request headers other than Content-Type, transport
             headers and credentials (which ``auth`` describes), each ``required`` or not.
+        route_key: what tells this operation apart from the others documented on its method
+            and path (a SOAPAction, a GraphQL operation name...), or ``None`` (alone on its
+            route, or a variant of the others); see :mod:`._routing`.
+        graphql: the documented GraphQL document of a ``graphql`` body (``schema`` is then
+            the schema of the JSON body sent, ``{"query", "variables"}``), or ``None``.
+        text_body: the documented body of a request that is XML or text, sent as it is by
+            generated requests (nothing infers a schema of it), or ``None``.
+        protocol: the scheme the collection writes before a literal host (``https``), or
+            ``""``; the default URL of an operation on a host of its own (``_hosts``).
     """
 
     method: str
@@ -102,11 +142,20 @@ class RequestContract:
     auth: AuthContract = AuthContract("noauth")
     disabled_query: tuple[Parameter, ...] = ()
     header_params: tuple[Parameter, ...] = ()
+    route_key: RouteKey | None = None
+    graphql: str | None = None
+    text_body: str | None = None
+    protocol: str = ""
 
 
 @dataclass(frozen=True)
 class ResponseContract:
-    """A documented response: one saved example, and the schema of its status group."""
+    """A documented response: one saved example, and the schema of its status group.
+
+    ``headers`` are the response headers documented under its status (every example of the
+    status together; see :mod:`._response_headers` for which headers count), each
+    ``required`` when every example of the status shows it.
+    """
 
     example: str
     status: int | None
@@ -114,6 +163,7 @@ class ResponseContract:
     success: bool
     schema: dict[str, Any] | None = field(default=None, hash=False)
     schema_file: str | None = None
+    headers: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +208,28 @@ class OperationContract:
         found = [r for r in self.responses if r.success]
         return next((r for r in found if r.status is not None), found[0] if found else None)
 
+    @property
+    def shown_response(self) -> ResponseContract | None:
+        """The response the documentation shows for a plain request: the success response
+        with a status, else the first 2xx example (even one whose body the catalog reads as an
+        error of server state), else a status-less success (an OpenAPI ``default``). The one
+        answer to "the success example", for the mocks, replays and probes."""
+        success = self.success
+        if success is not None and success.status is not None:
+            return success
+        return next(
+            (r for r in self.responses if r.status is not None and 200 <= r.status < 300),
+            success,
+        )
+
+    @property
+    def shown_example(self) -> str | None:
+        """The name of :attr:`shown_response`'s example, else of the first example."""
+        shown = self.shown_response
+        if shown is not None:
+            return shown.example
+        return self.examples[0].name if self.examples else None
+
     def response(self, example: str) -> ResponseContract:
         """The response documented by the example called ``example``."""
         for r in self.responses:
@@ -185,6 +257,9 @@ class ContractSet:
     envelope: Envelope | None
     options: dict[str, Any] = field(default_factory=dict, hash=False)
     secrets: frozenset[str] = frozenset()
+    #: the collection's variable values (environment and overrides applied), to resolve
+    #: hosts and ``{{variables}}`` before a run; never written (``{}`` for a directory)
+    values: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
     _memo: dict[Any, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

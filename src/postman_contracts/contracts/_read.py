@@ -24,6 +24,7 @@ from postman_contracts.contracts._model import (
     RequestContract,
     ResponseContract,
 )
+from postman_contracts.contracts._routing import RouteKey
 
 __all__ = ["is_contracts_dir", "load_contracts"]
 
@@ -80,16 +81,17 @@ def _exchange(doc: dict[str, Any]) -> ExampleExchange:
     )
 
 
+def _parameter(p: dict[str, Any]) -> Parameter:
+    return Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
+
+
 def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
     a = doc["auth"]
     request = RequestContract(
         method=doc["method"],
         host=doc["host"],
         path=doc["path"],
-        parameters=tuple(
-            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
-            for p in doc["parameters"]
-        ),
+        parameters=tuple(_parameter(p) for p in doc["parameters"]),
         headers=dict(doc["headers"]),
         content_type=doc["request"]["content_type"],
         body_mode=doc["request"]["body_mode"],
@@ -101,15 +103,14 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             a["scheme"],
             a.get("variable", ""),
             a.get("password_variable", ""),
+            a.get("token_url", ""),
         ),
-        disabled_query=tuple(
-            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
-            for p in doc.get("disabled_query", ())
-        ),
-        header_params=tuple(
-            Parameter(p["name"], p["in"], p["required"], p["schema"], p.get("example"))
-            for p in doc.get("request_headers", ())
-        ),
+        disabled_query=tuple(_parameter(p) for p in doc.get("disabled_query", ())),
+        header_params=tuple(_parameter(p) for p in doc.get("request_headers", ())),
+        route_key=RouteKey.from_json(doc.get("route_key")),
+        graphql=doc["request"].get("graphql"),
+        text_body=doc["request"].get("text"),
+        protocol=doc.get("protocol", ""),
     )
     responses = tuple(
         ResponseContract(
@@ -119,6 +120,7 @@ def _operation(doc: dict[str, Any], reader: _Reader) -> OperationContract:
             r["success"],
             reader.schema(r["schema"]),
             r["schema"],
+            tuple(_parameter(p) for p in r.get("headers", ())),
         )
         for r in doc["responses"]
     )

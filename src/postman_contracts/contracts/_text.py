@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from postman_contracts.collection._placeholders import Placeholder, slot_of_text
+from postman_contracts.collection._placeholders import Placeholder, as_text, slot_of_text
 
 __all__ = [
     "FILE_SCHEMA",
@@ -129,12 +129,3 @@ def read_as_schema(value: str | list[str], schema: Mapping[str, Any]) -> Any:
         if kind == "null" and value in ("", "null"):
             return None
     return value
-
-
-def as_text(value: Any) -> str:
-    """A drawn value as it is written on the wire (``true``, ``1.5``, ``null`` as ``""``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return str(value)

@@ -25,12 +25,12 @@ from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.checking import RequestSpec, is_form, unsafe_url
+from postman_contracts.collection._media import media_kind
 from postman_contracts.collection._placeholders import TypeSlot, fill_slots, slot_sample
 from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract, Parameter
 from postman_contracts.contracts._catalog import generic_pointer
 from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._media import media_kind
 from postman_contracts.contracts._text import as_text, read_as_schema
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._mutations import Mutation, mutation_sites, wrong_method
@@ -156,6 +156,7 @@ def valid_schema(op: OperationContract) -> dict[str, Any] | None:
     if op.request.schema is None:
         return None
     schema = copy.deepcopy(op.request.schema)
+    _pin_route(op, schema)
     for entry in op.errors:
         t = entry.trigger
         good, bad = t.detail.get("from"), t.detail.get("to")
@@ -167,6 +168,94 @@ def valid_schema(op: OperationContract) -> dict[str, Any] | None:
                 node.pop("format", None)
                 node["pattern"] = _SAFE_URL
     return schema
+
+
+def _pin_route(op: OperationContract, schema: dict[str, Any]) -> None:
+    """Narrow ``schema`` (in place) to bodies that are ``op``'s and no other operation's on
+    its route: a GraphQL body sends the documented document (and no ``operationName`` or
+    ``extensions`` of its own: a server runs the operation the document names), a JSON body
+    its routing member with a documented value."""
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return
+    if op.request.graphql is not None:
+        props["query"] = {"const": op.request.graphql}
+        props.pop("operationName", None)
+        props.pop("extensions", None)
+    key = op.request.route_key
+    if key is not None and key.kind == "json" and key.values:
+        node: Any = schema
+        parts = key.name.split("/")[1:]
+        for raw in parts[:-1]:
+            node = (node.get("properties") or {}).get(unescape_token(raw))
+            if not isinstance(node, dict):
+                return
+        member = unescape_token(parts[-1])
+        node.setdefault("properties", {})[member] = {"enum": list(key.values)}
+        node["required"] = sorted({*node.get("required", []), member})
+
+
+#: Postman's text bodies are sent with their documented text: nothing infers what else an
+#: XML or text API would take. Binary bodies are a few bytes of the documented media type.
+_BINARY = st.binary(min_size=1, max_size=64)
+
+
+def _raw_body(
+    op: OperationContract, draw: st.DrawFn | None
+) -> tuple[bytes, tuple[tuple[str, str], ...]] | None:
+    """The body of a request that is neither JSON nor a form, as bytes, with the headers it
+    needs (a multipart boundary), or ``None`` when the operation has no such body."""
+    req = op.request
+    kind = media_kind(req.content_type)
+    if req.schema is not None or not req.content_type:
+        return None
+    if kind in ("xml", "text"):
+        text = req.text_body or next(
+            (x.body for x in op.examples if isinstance(x.body, str) and x.body.strip()), None
+        )
+        if text is None:
+            return None
+        return str(fill_slots(text, {}, json=False)).encode("utf-8"), ()
+    if kind != "binary":
+        return None
+    data = draw(_BINARY) if draw is not None else b"\x89binary\x00"
+    if req.content_type.lower().startswith("multipart/"):
+        boundary = "postman-contracts-part"
+        part = (
+            f"--{boundary}\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        return part, (("Content-Type", f"{req.content_type}; boundary={boundary}"),)
+    return data, ()
+
+
+def _route_headers(op: OperationContract, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``headers`` with what routes a request to ``op`` among those sharing its route: its
+    ``SOAPAction``, or the ``action`` parameter of its Content-Type (SOAP 1.2)."""
+    key = op.request.route_key
+    if key is None or not key.values:
+        return headers
+    value = str(key.values[0])
+    if key.kind == "soap-action":
+        if not any(k.lower() == "soapaction" for k, _ in headers):
+            headers.append(("SOAPAction", f'"{value}"'))
+        else:  # the documented header, unless it shows another of the route's values
+            headers = [
+                (k, v if _unquoted(v) in key.values else f'"{value}"')
+                if k.lower() == "soapaction"
+                else (k, v)
+                for k, v in headers
+            ]
+    elif key.kind == "media-action":
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        headers.append(("Content-Type", f'{op.request.content_type}; action="{value}"'))
+    return headers
+
+
+def _unquoted(value: str) -> str:
+    """A ``SOAPAction`` header's value without its quotes."""
+    return value.strip().strip('"').strip()
 
 
 def _body_strategy(schema: Mapping[str, Any]) -> st.SearchStrategy[Any]:
@@ -262,9 +351,30 @@ def _request(
         elif p.required or draw(st.booleans()):
             for value in _parameter_values(p.schema, draw):
                 query.append((p.name, value))
-    headers = (*req.headers.items(), *_required_headers(op, variables, draw))
+    headers = [*req.headers.items(), *_required_headers(op, variables, draw)]
     payload = draw(body) if body is not None else None
-    return RequestSpec(req.method, path, tuple(query), headers, *_form_body(op, payload))
+    return _spec(op, path, query, headers, payload, draw)
+
+
+def _spec(
+    op: OperationContract,
+    path: str,
+    query: list[tuple[str, str]],
+    headers: list[tuple[str, str]],
+    payload: Any,
+    draw: st.DrawFn | None,
+) -> RequestSpec:
+    """The request to send: a JSON or form ``payload``, or the operation's text or binary
+    body, with the headers that route it to ``op``."""
+    headers = _route_headers(op, headers)
+    raw = _raw_body(op, draw)
+    if raw is not None:
+        data, more = raw
+        names = {k.lower() for k, _ in more}
+        headers = [(k, v) for k, v in headers if k.lower() not in names] + list(more)
+        return RequestSpec(op.request.method, path, tuple(query), tuple(headers), raw_body=data)
+    method = op.request.method
+    return RequestSpec(method, path, tuple(query), tuple(headers), *_form_body(op, payload))
 
 
 def _required_headers(
@@ -505,5 +615,5 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
             path = path.replace("{" + p.name + "}", quote(value, safe=""))
         elif p.required:
             query.append((p.name, value))
-    headers = (*op.request.headers.items(), *_required_headers(op, variables, None))
-    return RequestSpec(op.request.method, path, tuple(query), headers, *_form_body(op, body))
+    headers = [*op.request.headers.items(), *_required_headers(op, variables, None)]
+    return _spec(op, path, query, headers, body, None)

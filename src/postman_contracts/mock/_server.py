@@ -18,7 +18,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import unquote
@@ -37,7 +37,9 @@ from postman_contracts.contracts import (
     ContractSet,
     Envelope,
     ErrorEntry,
+    ExampleExchange,
     OperationContract,
+    is_contract_header,
     redact_json,
     reports_failure,
 )
@@ -69,6 +71,7 @@ class _Reply:
     body: bytes
     content_type: str
     note: str
+    headers: tuple[tuple[str, str], ...] = ()  # documented headers, secrets redacted
 
 
 class MockApp:
@@ -130,6 +133,7 @@ class MockApp:
     ) -> list[bytes]:
         self.logger(self.redact(f"{request.method} {request.path} -> {reply.status} {reply.note}"))
         headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]
+        headers += reply.headers
         start_response(f"{reply.status} {_REASONS.get(reply.status, 'Status')}", headers)
         return [reply.body]
 
@@ -206,14 +210,7 @@ class MockApp:
         issue = verdict.answered
         if issue is not None:
             return self._issue(op, issue, 405 if issue.kind == "method" else 400)
-        success = op.success
-        if success is None or success.status is None:
-            # What the documentation shows for a request: a 2xx example, even one whose body
-            # the catalog reads as an error of server state, before a status-less one.
-            success = next(
-                (r for r in op.responses if r.status is not None and 200 <= r.status < 300),
-                success,
-            )
+        success = op.shown_response
         if success is None:
             return _Reply(
                 204 if not op.responses else (op.responses[0].status or 200),
@@ -232,9 +229,24 @@ class MockApp:
             body = json.dumps(x.response_body, ensure_ascii=False).encode("utf-8")
         else:
             body = str(x.response_body or "").encode("utf-8")
-        return _Reply(x.status or 200, body, content_type, f"{op.id}::{name} ({note})")
+        return _Reply(x.status or 200, body, content_type, f"{op.id}::{name} ({note})", _served(x))
+
+    def _status_headers(self, op: OperationContract, status: int) -> tuple[tuple[str, str], ...]:
+        """The documented headers of an example of ``status``, for the mock's own answer of
+        that status (the checks demand what every example of a status shows)."""
+        x = next((x for x in op.examples if x.status == status), None)
+        return _served(x) if x is not None else ()
 
     def _issue(self, op: OperationContract, issue: Issue, fallback_status: int = 400) -> _Reply:
+        reply = self._answer_issue(op, issue, fallback_status)
+        if issue.kind == "auth" and op.request.auth.type == "digest":
+            # RFC 7616: the challenge a Digest client answers (requests' HTTPDigestAuth),
+            # whatever another operation's documented 401 carries
+            kept = tuple((k, v) for k, v in reply.headers if k.lower() != "www-authenticate")
+            return replace(reply, headers=(*kept, ("WWW-Authenticate", _DIGEST_CHALLENGE)))
+        return reply
+
+    def _answer_issue(self, op: OperationContract, issue: Issue, fallback_status: int) -> _Reply:
         entry: ErrorEntry | None = documented_error(self.contracts, op, issue)
         if entry is not None:
             owner = self.contracts.owner(entry) or op
@@ -243,13 +255,14 @@ class MockApp:
         code = {"auth": "UNAUTHORIZED", "method": "METHOD_NOT_ALLOWED"}.get(
             issue.kind, "INVALID_REQUEST"
         )
-        return self._synthetic(
+        reply = self._synthetic(
             status,
             code,
             issue.message,
             note=f"{code} ({issue.message})",
             shape=self._own_error_shape(op, status),
         )
+        return replace(reply, headers=self._status_headers(op, status))
 
     def _own_error_shape(self, op: OperationContract, status: int) -> dict[str, Any] | None:
         """The body of an error ``op`` documents under ``status`` (top level), whole: the mock's
@@ -309,6 +322,20 @@ class MockApp:
             body = {"error": code, "message": message, **({"details": details} if details else {})}
         text = json.dumps(body, ensure_ascii=False)
         return _Reply(status, text.encode("utf-8"), "application/json", note or code)
+
+
+_DIGEST_CHALLENGE = 'Digest realm="postman-contracts mock", qop="auth", nonce="mock", algorithm=MD5'
+
+
+def _served(x: ExampleExchange) -> tuple[tuple[str, str], ...]:
+    """An example's documented response headers as the mock sends them: only those that
+    can be the API's (``is_contract_header``), values as the contracts hold them (secrets
+    redacted when written), none that could split a header line."""
+    return tuple(
+        (k, v)
+        for k, v in x.response_headers
+        if is_contract_header(k) and "\r" not in v and "\n" not in v
+    )
 
 
 _MESSAGE_KEYS = frozenset({"message", "msg", "detail", "description", "error_description"})

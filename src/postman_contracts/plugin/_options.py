@@ -100,6 +100,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "contracts_var", help="collection variables, K=V per line", type="linelist", default=[]
     )
     group.addoption(
+        "--contracts-host",
+        dest="contracts_host",
+        action="append",
+        default=None,
+        metavar="NAME=URL",
+        help="the base URL of another host, NAME its variable or the host as written "
+        "(api-data.example.com), * every other host; repeatable (ini: contracts_host)",
+    )
+    parser.addini(
+        "contracts_host", help="host base URLs, NAME=URL per line", type="linelist", default=[]
+    )
+    group.addoption(
         "--contracts-strict",
         dest="contracts_strict",
         action="store_true",
@@ -126,12 +138,11 @@ def _int(config: pytest.Config, dest: str) -> int:
 
 def read_settings(config: pytest.Config) -> Settings:
     """The settings from the command line, else the ini file, else the defaults."""
-    variables: dict[str, str] = {}
-    for pair in _value(config, "contracts_var") or []:
-        key, eq, value = str(pair).partition("=")
-        if not eq or not key:
-            raise pytest.UsageError(f"--contracts-var expects KEY=VALUE, got {pair!r}")
-        variables[key.strip()] = value
+    variables = _pairs(config, "contracts_var", "KEY=VALUE")
+    hosts = _pairs(config, "contracts_host", "NAME=URL")
+    for name, url in hosts.items():
+        if url and "://" not in url:
+            raise pytest.UsageError(f"--contracts-host {name}: {url!r} is not a URL (http://...)")
     checks = frozenset(
         c.strip() for c in str(_value(config, "contracts_checks")).split(",") if c.strip()
     )
@@ -179,7 +190,19 @@ def read_settings(config: pytest.Config) -> Settings:
         ),
         strict=bool(_value(config, "contracts_strict")),
         phases=phases,
+        hosts=hosts,
     )
+
+
+def _pairs(config: pytest.Config, dest: str, form: str) -> dict[str, str]:
+    """``K=V`` options (repeatable, or one per line in the ini file) as a mapping."""
+    out: dict[str, str] = {}
+    for pair in _value(config, dest) or []:
+        key, eq, value = str(pair).partition("=")
+        if not eq or not key.strip():
+            raise pytest.UsageError(f"--{dest.replace('_', '-')} expects {form}, got {pair!r}")
+        out[key.strip()] = value.strip() if dest == "contracts_host" else value
+    return out
 
 
 def run_of(config: pytest.Config) -> ContractRun:

@@ -8,7 +8,17 @@ the checker); :class:`Settings` is what it is configured with, as plain data.
 from __future__ import annotations
 
 from postman_contracts.server._cases import Case
+from postman_contracts.server._hosts import resolve_targets, run_variables
 from postman_contracts.server._run import ContractRun, NotChecked
 from postman_contracts.server._settings import CHECKS, PHASES, Settings
 
-__all__ = ["CHECKS", "PHASES", "Case", "ContractRun", "NotChecked", "Settings"]
+__all__ = [
+    "CHECKS",
+    "PHASES",
+    "Case",
+    "ContractRun",
+    "NotChecked",
+    "Settings",
+    "resolve_targets",
+    "run_variables",
+]

@@ -234,8 +234,7 @@ def replay_expectation(
 
 def base_request(op: OperationContract, variables: Mapping[str, str]) -> RequestSpec:
     """The success example's request (else the first example's), to vary for method and auth."""
-    success = op.success
-    name = success.example if success else (op.examples[0].name if op.examples else None)
+    name = op.shown_example
     x = next((x for x in op.examples if x.name == name), None)
     if x is not None:
         return example_request(op, x, variables)

@@ -50,6 +50,9 @@ class Sender(Protocol):
     contracts: ContractSet
     variables: dict[str, str]
 
+    def variables_for(self, op: OperationContract) -> dict[str, str]:
+        """The values of ``op``'s variables: the run's, and those its examples show."""
+
     def check(
         self,
         op: OperationContract,
@@ -204,7 +207,7 @@ def fuzz(run: Sender, case: Case) -> None:
 
         @_settings(run)
         @seed(run.settings.seed)
-        @given(valid_requests(op, variables=run.variables))
+        @given(valid_requests(op, variables=run.variables_for(op)))
         def valid(spec):  # type: ignore[no-untyped-def]
             note = "a generated valid request"
             run.check(op, spec, expect, note, kind="fuzz_valid", answers=answers)
@@ -217,12 +220,14 @@ def fuzz(run: Sender, case: Case) -> None:
 
     # Every documented change first, made from the documented example: a small budget of
     # random cases may never make the one change that provokes a documented error.
-    for bad in documented_invalid_requests(op, contracts=run.contracts, variables=run.variables):
+    for bad in documented_invalid_requests(
+        op, contracts=run.contracts, variables=run.variables_for(op)
+    ):
         check_invalid(bad)
 
     @_settings(run)
     @seed(run.settings.seed)
-    @given(invalid_requests(op, contracts=run.contracts, variables=run.variables))
+    @given(invalid_requests(op, contracts=run.contracts, variables=run.variables_for(op)))
     def invalid(bad: InvalidRequest) -> None:
         check_invalid(bad)
 

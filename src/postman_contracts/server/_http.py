@@ -21,10 +21,12 @@ from urllib.parse import urlencode
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.auth import HTTPDigestAuth
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from postman_contracts.checking import Exchange, HttpRequest, HttpResponse, RequestSpec, Violation
+from postman_contracts.collection import CREDENTIAL_HEADERS
 from postman_contracts.contracts import AuthContract
 
 __all__ = [
@@ -93,11 +95,28 @@ class Credentials:
             return _b64(self.token)
         return self.token if _encoded_pair(self.token) else _b64(self.token + ":")
 
+    def pair(self, auth: AuthContract) -> tuple[str, str]:
+        """The user name and password of ``auth`` (Digest): from the configured token
+        (``user:password``), else from the auth's variables."""
+        user = self.variables.get(auth.token_variable, "") if auth.token_variable else ""
+        password = self.variables.get(auth.password_variable, "") if auth.password_variable else ""
+        if (user or password) and not self.configured:
+            return user, password
+        name, _, secret = self.token.partition(":")
+        return name, secret
+
+    def digest(self, auth: AuthContract) -> HTTPDigestAuth | None:
+        """``requests``' Digest handshake for ``auth`` (RFC 7616), or ``None`` for another
+        scheme: Digest answers the server's challenge, so no header is set beforehand."""
+        if auth.type != "digest" or not self.token:
+            return None
+        return HTTPDigestAuth(*self.pair(auth))
+
     def apply(
         self, auth: AuthContract, headers: dict[str, str], query: list[tuple[str, str]]
     ) -> None:
-        """Add the credential where ``auth`` says it goes."""
-        if not auth.required or not self.token:
+        """Add the credential where ``auth`` says it goes (Digest: by :meth:`digest`)."""
+        if not auth.required or not self.token or auth.type == "digest":
             return
         if auth.location == "query":
             query.append((auth.name, self.token))
@@ -112,7 +131,7 @@ def request_key(request: HttpRequest) -> tuple[str, str, bytes]:
 
 def credential_headers(auth: AuthContract) -> frozenset[str]:
     """The lower-case names of the headers that carry credentials for ``auth``."""
-    names = {"authorization", "proxy-authorization"}
+    names = set(CREDENTIAL_HEADERS)
     if auth.location == "header" and auth.name:
         names.add(auth.name.lower())
     return frozenset(names)
@@ -221,8 +240,10 @@ class HttpClient:
         """Release the connection pool."""
         self.session.close()
 
-    def build(self, spec: RequestSpec, auth: AuthContract) -> HttpRequest:
-        """The request exactly as it will be sent."""
+    def build(
+        self, spec: RequestSpec, auth: AuthContract, *, base_url: str | None = None
+    ) -> HttpRequest:
+        """The request exactly as it will be sent (to ``base_url``, else the client's)."""
         headers, query = strip_credentials(auth, dict(spec.headers), list(spec.query))
         if spec.credentials:
             self.credentials.apply(auth, headers, query)
@@ -230,27 +251,36 @@ class HttpClient:
         if form_type is not None:  # a form's own (a multipart one names its boundary)
             headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
             headers["Content-Type"] = form_type
-        url = self.base_url + spec.path + (("?" + urlencode(query)) if query else "")
+        base = self.base_url if base_url is None else base_url.rstrip("/")
+        url = base + spec.path + (("?" + urlencode(query)) if query else "")
         return HttpRequest(spec.method, url, tuple(headers.items()), spec.encoded_body())
 
     def send(
-        self, spec: RequestSpec, auth: AuthContract, *, operation: str = "", item_path: str = ""
+        self,
+        spec: RequestSpec,
+        auth: AuthContract,
+        *,
+        operation: str = "",
+        item_path: str = "",
+        base_url: str | None = None,
     ) -> Exchange:
-        """Send and record; transport problems raise :class:`TransportError` with the exchange."""
-        request = self.build(spec, auth)
+        """Send (to ``base_url``, else the client's) and record; transport problems raise
+        :class:`TransportError` with the exchange."""
+        request = self.build(spec, auth, base_url=base_url)
+        digest = self.credentials.digest(auth) if spec.credentials else None
         try:
-            response = self._send(request)
+            response = self._send(request, digest)
         except TransportError as err:
             err.exchange = Exchange(request, None, operation, item_path)
             raise
         return Exchange(request, response, operation, item_path)
 
-    def _send(self, request: HttpRequest) -> HttpResponse:
+    def _send(self, request: HttpRequest, digest: HTTPDigestAuth | None = None) -> HttpResponse:
         phase = ["headers"]
         try:
             with self._deadline.running(self.timeout):
                 try:
-                    return self._exchange(request, phase)
+                    return self._exchange(request, phase, digest)
                 except requests.exceptions.RequestException:
                     if self._deadline.expired:
                         raise self._too_slow(phase[0]) from None
@@ -292,12 +322,15 @@ class HttpClient:
                 check="transport", title="The request failed", message=_first_line(err)
             ) from err
 
-    def _exchange(self, request: HttpRequest, phase: list[str]) -> HttpResponse:
+    def _exchange(
+        self, request: HttpRequest, phase: list[str], digest: HTTPDigestAuth | None
+    ) -> HttpResponse:
         with self.session.request(
             request.method,
             request.url,
             headers=dict(request.headers),
             data=request.body or None,
+            auth=digest,
             timeout=self.timeout,
             stream=True,
             allow_redirects=True,

@@ -29,7 +29,12 @@ from postman_contracts.checking import (
     request_issues,
 )
 from postman_contracts.collection import Redactor, load_environment
-from postman_contracts.contracts import ContractSet, OperationContract, open_contracts
+from postman_contracts.contracts import (
+    ContractSet,
+    OperationContract,
+    fill_values,
+    open_contracts,
+)
 from postman_contracts.server._cases import (
     Case,
     auth_probe,
@@ -41,6 +46,7 @@ from postman_contracts.server._cases import (
 )
 from postman_contracts.server._coverage import coverage
 from postman_contracts.server._fuzz import fuzz
+from postman_contracts.server._hosts import resolve_targets, run_variables
 from postman_contracts.server._http import Credentials, HttpClient, TransportError, request_key
 from postman_contracts.server._session import BaseUrlSession
 from postman_contracts.server._settings import Settings
@@ -79,11 +85,17 @@ class ContractRun:
         self.contracts: ContractSet = open_contracts(
             settings.path, environment=env, variables=settings.variables
         )
-        # environment values fill slots (and the token) too; --contracts-var wins
-        self.variables = {
-            **{v.key: v.value for v in env if not v.disabled and v.value},
-            **settings.variables,
-        }
+        # the collection's values, then the environment's, fill slots (and the token) too;
+        # --contracts-var wins
+        self.variables = run_variables(self.contracts, env, settings.variables)
+        #: the base URL of each host (see ``contracts._hosts``); settled before any request,
+        #: with every ``{{variable}}`` a request needs
+        self.hosts: dict[str, str] = {}
+        if settings.base_url:
+            self.hosts = resolve_targets(
+                self.contracts, self.variables, settings.base_url, settings.hosts, settings.path
+            )
+        self._op_variables: dict[str, dict[str, str]] = {}
         configured = bool(token)
         auths = {op.request.auth for op in self.contracts.operations if op.request.auth.required}
         auth_vars = {a.token_variable for a in auths} | {a.password_variable for a in auths}
@@ -107,6 +119,19 @@ class ContractRun:
         # now) out of the collector's sight, so its later passes stop walking them again and
         # again: on a 5,000-operation collection that was seconds per run. close() undoes it.
         gc.freeze()
+
+    def variables_for(self, op: OperationContract) -> dict[str, str]:
+        """The values of ``op``'s variables: the run's, over those its own examples show
+        where another leaves a ``{{variable}}``, over path parameters' stand-ins
+        (``fill_values``)."""
+        found = self._op_variables.get(op.id)
+        if found is None:
+            found = self._op_variables[op.id] = fill_values(op, self.variables)
+        return found
+
+    def base_url_of(self, op: OperationContract) -> str:
+        """Where ``op``'s requests go: its host's base URL (the base URL by default)."""
+        return self.hosts.get(op.request.host, self.settings.base_url)
 
     def record(self, op: OperationContract, kind: str, exchange: Exchange) -> None:
         """Count an exchange for the ``verify`` summary."""
@@ -166,13 +191,16 @@ class ContractRun:
         """Send ``case``'s requests and judge the answers; raise :class:`NotChecked` when it
         cannot be checked here, a :class:`Violations` when the server breaks its contract."""
         op = case.operation
+        unsigned = op.request.auth.unsigned
+        if unsigned and case.kind != "auth":  # the auth test sends no credentials: checked
+            raise NotChecked(f"not checked: {unsigned}")
         if case.kind == "example":
             self._example(case, arrange)
         elif case.kind in ("method", "auth"):
             if case.skip:
                 raise NotChecked(case.skip)
             probe = (method_probe if case.kind == "method" else auth_probe)(
-                self.contracts, op, self.variables, strict=self.settings.strict
+                self.contracts, op, self.variables_for(op), strict=self.settings.strict
             )
             if probe.spec is None:
                 raise NotChecked(probe.note)
@@ -192,7 +220,8 @@ class ContractRun:
         if case.skip and documented.status is None:
             raise NotChecked(case.skip)
         x = next(x for x in op.examples if x.name == case.example)
-        spec = replay_request(op, x, self.variables)
+        variables = self.variables_for(op)
+        spec = replay_request(op, x, variables)
         if case.skip:
             if not arrange(op, case.example):
                 raise NotChecked(case.skip)
@@ -201,7 +230,7 @@ class ContractRun:
             expect = Expectation("example", documented, error)
             note = f"replaying documented example {case.example!r}"
         else:
-            expect, note = replay_expectation(op, case.example, self.variables)
+            expect, note = replay_expectation(op, case.example, variables)
         self.check(op, spec, expect, note)
 
     # -- sending and checking ----------------------------------------------------------------
@@ -209,7 +238,13 @@ class ContractRun:
     def exchange(self, op: OperationContract, spec: RequestSpec) -> Exchange:
         """Send ``spec``; a transport failure fails the test with what happened."""
         try:
-            return self.client.send(spec, op.request.auth, operation=op.id, item_path=op.item_path)
+            return self.client.send(
+                spec,
+                op.request.auth,
+                operation=op.id,
+                item_path=op.item_path,
+                base_url=self.base_url_of(op),
+            )
         except TransportError as err:
             exchange = err.exchange or Exchange(HttpRequest(spec.method, spec.path), None)
             raise self.failure([err], exchange) from None
@@ -252,7 +287,7 @@ class ContractRun:
         twins = [o for o in route if o is not op]
         if not twins:
             return None
-        request = self.client.build(spec, op.request.auth)
+        request = self.client.build(spec, op.request.auth, base_url=self.base_url_of(op))
         return next((t for t in twins if not request_issues(self.checker, t, request)), None)
 
     def reproduce(self) -> str:
@@ -260,6 +295,8 @@ class ContractRun:
         s = self.settings
         # Without the base URL the plugin generates no tests; the seed alone replays nothing.
         args = ["pytest", "--contracts", s.path, "--contracts-base-url", s.base_url]
+        for name, url in s.hosts.items():
+            args += ["--contracts-host", f"{name}={url}"]
         args += ["--contracts-max-examples", str(s.max_examples), "--contracts-seed", str(s.seed)]
         return self.redact(shlex.join(args + (["--contracts-strict"] if s.strict else [])))
 

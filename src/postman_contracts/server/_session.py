@@ -17,14 +17,24 @@ __all__ = ["BaseUrlSession"]
 
 
 class BaseUrlSession(requests.Session):
+    """Relative URLs go to the base URL; credentials go where the collection's first auth
+    says, by the policy the generated tests send them with (``Credentials``): a header, a
+    query parameter (an API key ``in: query``, an OAuth 2 token added to the query), or the
+    Digest handshake."""
+
     def __init__(self, base_url: str, credentials: Credentials, contracts: ContractSet) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
         self.trust_env = False
         auths = [op.request.auth for op in contracts.operations if op.request.auth.required]
-        if auths and auths[0].location == "header":
-            a = auths[0]
-            self.headers[a.name] = credentials.value(a)
+        if not auths:
+            return
+        headers: dict[str, str] = {}
+        query: list[tuple[str, str]] = []
+        credentials.apply(auths[0], headers, query)
+        self.headers.update(headers)
+        self.params = dict(query)
+        self.auth = credentials.digest(auths[0])
 
     def request(
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any

@@ -34,6 +34,9 @@ class Settings:
     checks: frozenset[str]
     select: tuple[str, ...]
     strict: bool
+    #: ``--contracts-host NAME=URL``: the base URL of a host other than the base URL's, by
+    #: its variable's name or as written (``*``: every other host); see ``contracts._hosts``
+    hosts: dict[str, str] = field(default_factory=dict, hash=False)
     phases: frozenset[str] = frozenset(PHASES)
 
     def selected(self, name: str, operation: str) -> bool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from postman_contracts.checking._checks import Checker, Expectation
-from postman_contracts.checking._exchange import HttpResponse
+from postman_contracts.checking import Checker, Expectation, HttpResponse
 from postman_contracts.collection import load_collection
 from postman_contracts.contracts import ContractSet, build_contracts
 from tests.plugin.builders import SCHEMA_V21, example, item, request
