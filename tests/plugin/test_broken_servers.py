@@ -49,7 +49,13 @@ ALL_TESTS = {
     **{
         f"{op}::{kind}": "PASSED"
         for op in (LEADS, BULK)
-        for kind in ("test_fuzz_valid", "test_fuzz_invalid", "test_method", "test_auth")
+        for kind in (
+            "test_coverage",
+            "test_fuzz_valid",
+            "test_fuzz_invalid",
+            "test_method",
+            "test_auth",
+        )
     },
 }
 
@@ -97,7 +103,12 @@ def _strict(fault: Fault) -> Fault:
 FAULTS = [
     _fault(
         "wrong-success-status",
-        {f"{BULK}::test_example[SUCCESS RESPONSE]", f"{BULK}::test_fuzz_valid"},
+        # the coverage phase's valid requests (optional fields omitted, all present) too
+        {
+            f"{BULK}::test_example[SUCCESS RESPONSE]",
+            f"{BULK}::test_coverage",
+            f"{BULK}::test_fuzz_valid",
+        },
         set(),
         f"{BULK}::test_example[SUCCESS RESPONSE]",
         "POST http://127.0.0.1:*/crm/bulk/v2/write (Bulk Write / Create Bulk Write Job)",
@@ -128,7 +139,8 @@ FAULTS = [
     ),
     _fault(
         "wrong-error-code",
-        {f"{LEADS}::test_example[MANDATORY_NOT_FOUND]"},
+        # the coverage phase sends each documented trigger, on every run
+        {f"{LEADS}::test_example[MANDATORY_NOT_FOUND]", f"{LEADS}::test_coverage"},
         {f"{LEADS}::test_fuzz_invalid"},
         f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
         "- Expected documented error MANDATORY_NOT_FOUND",
@@ -141,6 +153,7 @@ FAULTS = [
             f"{LEADS}::test_example[INVALID_DATA (no field)]",
             f"{LEADS}::test_example[INVALID_DATA (field)]",
             f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
+            f"{LEADS}::test_coverage",
         },
         {f"{LEADS}::test_fuzz_invalid"},
         f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
@@ -165,7 +178,7 @@ FAULTS = [
     ),
     _fault(
         "accepts-missing-ids",
-        {f"{LEADS}::test_example[MANDATORY_NOT_FOUND]"},
+        {f"{LEADS}::test_example[MANDATORY_NOT_FOUND]", f"{LEADS}::test_coverage"},
         {f"{LEADS}::test_fuzz_invalid"},
         f"{LEADS}::test_example[MANDATORY_NOT_FOUND]",
         "- Expected documented error MANDATORY_NOT_FOUND",
@@ -186,6 +199,8 @@ FAULTS = [
             # an envelope short of a key is no failure of theirs (Zoho documents both errors
             # on Leads alone, and one operation's error is not evidence about another).
             *_tests("test_method", "test_auth", ops=(LEADS,)),
+            # its coverage sends them too, and Bulk Write's documented errors
+            *_tests("test_coverage"),
         },
         _tests("test_fuzz_invalid"),
         f"{LEADS}::test_method",
@@ -196,7 +211,11 @@ FAULTS = [
     ),
     _fault(
         "ignores-method",
-        {f"{LEADS}::test_example[INVALID_REQUEST_METHOD]", *_tests("test_method")},
+        {
+            f"{LEADS}::test_example[INVALID_REQUEST_METHOD]",
+            f"{LEADS}::test_coverage",
+            *_tests("test_method"),
+        },
         _tests("test_fuzz_invalid"),
         f"{LEADS}::test_method",
         "COPY http://127.0.0.1:*/crm/v2/Leads/actions/mass_update (Leads)",
@@ -206,7 +225,11 @@ FAULTS = [
     ),
     _fault(
         "accepts-no-credentials",
-        {f"{LEADS}::test_example[AUTHENTICATION_FAILURE]", *_tests("test_auth")},
+        {
+            f"{LEADS}::test_example[AUTHENTICATION_FAILURE]",
+            f"{LEADS}::test_coverage",
+            *_tests("test_auth"),
+        },
         _tests("test_fuzz_invalid"),
         f"{LEADS}::test_auth",
         "  a request without credentials must get the authentication error",
@@ -273,7 +296,7 @@ FUZZ_FAULTS = [
     ),
     _fault(
         "accepts-missing-ids",
-        {f"{LEADS}::test_fuzz_invalid"},
+        {f"{LEADS}::test_coverage", f"{LEADS}::test_fuzz_invalid"},
         set(),
         f"{LEADS}::test_fuzz_invalid",
         "  invalid request (missing required property 'ids') must get documented error "
@@ -342,7 +365,7 @@ def test_the_plugin_fails_the_tests_of_the_broken_behaviour(
     # everything the fault does not touch still passes: the failure points at the fault
     expected = {n: ("FAILED" if n in failures else o) for n, o in ALL_TESTS.items()}
     assert outcomes(result) == expected
-    result.assert_outcomes(passed=18 - len(failures), failed=len(failures), skipped=2)
+    result.assert_outcomes(passed=20 - len(failures), failed=len(failures), skipped=2)
     failure_section(result, fault.test).fnmatch_lines(list(fault.lines))
     # and it says how to run the same generated cases again
     failure_section(result, fault.test).fnmatch_lines(
@@ -396,7 +419,7 @@ def test_the_correct_mock_passes_strict(
     result = run_plugin(pytester, zoho, mock_url, "--contracts-strict", "-rs")
     assert result.ret == pytest.ExitCode.OK
     assert outcomes(result) == ALL_TESTS
-    result.assert_outcomes(passed=18, skipped=2)
+    result.assert_outcomes(passed=20, skipped=2)
     result.stdout.fnmatch_lines(
         [
             "SKIPPED * NOT_APPROVED is caused by server state, not by the request; "

@@ -24,7 +24,7 @@ from tests.plugin.conftest import FAST, WsgiApp, outcomes
 from tests.servers.broken import GALLERY
 
 BULK = "bulk-write/create-bulk-write-job"
-ALL = 20  # 12 tests of leads, 8 of bulk-write
+ALL = 22  # 13 tests of leads, 9 of bulk-write
 _ID = re.compile(r"^\S*\.json::\S.*::test_\w+(\[.*\])?$")
 
 
@@ -73,7 +73,7 @@ def test_node_ids_run_again(pytester: pytest.Pytester, zoho: str, mock_url: str)
     }
     # an operation, or every example of it, by the node id of its collector
     assert pytester.runpytest(*_args(zoho, mock_url), f"{zoho}::{BULK}").parseoutcomes() == {
-        "passed": 8
+        "passed": 9
     }
     examples = pytester.runpytest(*_args(zoho, mock_url), f"{zoho}::leads::test_example")
     examples.assert_outcomes(passed=6, skipped=2)
@@ -102,7 +102,7 @@ def test_node_ids_of_a_contracts_directory_run_again(
     listed = pytester.runpytest("--collect-only", "-q", *_args("contracts", mock_url))
     assert "contracts/index.json::leads::test_auth" in _ids(listed)
     again = pytester.runpytest(*_args("contracts", mock_url), "contracts/index.json::leads")
-    again.assert_outcomes(passed=10, skipped=2)
+    again.assert_outcomes(passed=11, skipped=2)
 
 
 def test_last_failed_and_failed_first(
@@ -113,24 +113,28 @@ def test_last_failed_and_failed_first(
 ) -> None:
     url = serve(GALLERY["wrong-success-status"](bundled_contracts))
     first = pytester.runpytest("-v", *_args(zoho, url))
-    first.assert_outcomes(passed=16, failed=2, skipped=2)
+    first.assert_outcomes(passed=17, failed=3, skipped=2)
     failing = {t for t, o in outcomes(first).items() if o == "FAILED"}
-    assert failing == {f"{BULK}::test_example[SUCCESS RESPONSE]", f"{BULK}::test_fuzz_valid"}
+    assert failing == {
+        f"{BULK}::test_example[SUCCESS RESPONSE]",
+        f"{BULK}::test_coverage",
+        f"{BULK}::test_fuzz_valid",
+    }
     last_failed = pytester.runpytest("-v", "--lf", *_args(zoho, url))
-    last_failed.assert_outcomes(failed=2, deselected=ALL - 2)
+    last_failed.assert_outcomes(failed=3, deselected=ALL - 3)
     assert set(outcomes(last_failed)) == failing
     failed_first = pytester.runpytest("-v", "--ff", *_args(zoho, url))
-    failed_first.assert_outcomes(passed=16, failed=2, skipped=2)
-    assert list(outcomes(failed_first))[:2] == sorted(failing)
+    failed_first.assert_outcomes(passed=17, failed=3, skipped=2)
+    assert set(list(outcomes(failed_first))[:3]) == failing
 
 
 def test_deselect_k_and_m(pytester: pytest.Pytester, zoho: str, mock_url: str) -> None:
     def count(*more: str) -> int:
         return len(_ids(pytester.runpytest("--collect-only", "-q", *_args(zoho, mock_url), *more)))
 
-    assert count("--deselect", f"{zoho}::leads") == 8
+    assert count("--deselect", f"{zoho}::leads") == 9
     assert count("--deselect", f"{zoho}::leads::test_auth") == ALL - 1
-    assert count("-k", "leads") == 12  # an operation id, as a class name
+    assert count("-k", "leads") == 13  # an operation id, as a class name
     assert count("-k", "test_example and not leads") == 4
     assert count("-k", "test_auth") == 2
     assert count("-m", "contract") == ALL  # each generated test carries contract(op_id)

@@ -165,6 +165,7 @@ def test_undocumented_method_auth_and_invalid_cases_accept_any_client_error(
     assert outcomes(result) == {
         "things::test_example[Created]": "PASSED",
         "things::test_example[Bad name]": "PASSED",
+        "things::test_coverage": "PASSED",
         "things::test_fuzz_invalid": "PASSED",
         "things::test_method": "PASSED",
         "things::test_auth": "PASSED",
@@ -399,6 +400,7 @@ def test_a_value_saved_differently_by_chance_is_not_demanded_of_the_server(
     assert outcomes(result) == {
         "pay::test_example[OK]": "PASSED",
         "pay::test_example[Refused]": "SKIPPED",
+        "pay::test_coverage": "PASSED",
         "pay::test_fuzz_valid": "PASSED",
         "pay::test_fuzz_invalid": "PASSED",
     }

@@ -18,8 +18,8 @@ from postman_contracts.mock import MockApp
 from tests.paths import ROOT
 from tests.plugin.conftest import FAST, WsgiApp, outcomes, run_plugin
 
-LEADS_TESTS = 12  # 8 examples, fuzz valid and invalid, method, auth
-BULK_TESTS = 8  # 4 examples, fuzz valid and invalid, method, auth
+LEADS_TESTS = 13  # 8 examples, coverage, fuzz valid and invalid, method, auth
+BULK_TESTS = 9  # 4 examples, coverage, fuzz valid and invalid, method, auth
 _DEAD_URL = "http://127.0.0.1:9"  # the discard port: nothing answers there
 _GENERATED = re.compile(r"zoho-crm\.postman_collection\.json::(.+?::test_\w+(?:\[.*\])?)$")
 
@@ -208,6 +208,7 @@ def test_generated_ids_are_readable(pytester: pytest.Pytester, zoho: str) -> Non
         "leads::test_example[INVALID_DATA (field)]",
         "leads::test_example[INVALID_DATA (no field)]",
         "bulk-write/create-bulk-write-job::test_example[INVALID_CALLBACK_URL]",
+        "leads::test_coverage",
         "leads::test_fuzz_valid",
         "bulk-write/create-bulk-write-job::test_fuzz_invalid",
         "leads::test_method",
@@ -335,7 +336,7 @@ def test_xdist_gives_the_same_outcomes(
     alone = pytester.runpytest(*args, "-n", "0")
     spread = pytester.runpytest_subprocess(*args, "-n", "2")
     spread.stdout.fnmatch_lines(["postman-contracts: *, seed *", "created: 2/2 workers"])
-    assert alone.parseoutcomes() == spread.parseoutcomes() == {"passed": 18, "skipped": 2}
+    assert alone.parseoutcomes() == spread.parseoutcomes() == {"passed": 20, "skipped": 2}
 
 
 def test_junit_xml_lists_the_generated_tests(
@@ -349,10 +350,11 @@ def test_junit_xml_lists_the_generated_tests(
     url = serve(GALLERY["wrong-success-status"](bundled_contracts))
     report = pytester.path / "report.xml"
     result = run_plugin(pytester, zoho, url, f"--junitxml={report}")
-    result.assert_outcomes(passed=16, failed=2, skipped=2)
+    # the success status moved: its replay, the coverage's valid requests and the fuzz fail
+    result.assert_outcomes(passed=17, failed=3, skipped=2)
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite is not None
-    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("20", "2", "2")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("22", "3", "2")
     # JUnit's classname is the node id's path and operation, dotted; its name the test
     cases = {
         f"{c.get('classname', '').partition('.json.')[2]}::{c.get('name')}": c

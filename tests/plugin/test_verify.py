@@ -18,7 +18,7 @@ import pytest
 
 from postman_contracts.cli import main
 from postman_contracts.contracts import ContractSet, open_contracts
-from postman_contracts.generators import documented_invalid_requests
+from postman_contracts.generators import coverage_cases, documented_invalid_requests
 from tests.paths import BUNDLED, CONVERSIONS, CORPUS_FILES
 from tests.plugin.conftest import WsgiApp
 from tests.servers.broken import GALLERY
@@ -49,25 +49,28 @@ def test_verify_passes_on_the_bundled_collection(capsys: pytest.CaptureFixture[s
     assert out.startswith("checking ")
     assert "zoho-crm.postman_collection.json against the embedded mock at http://127.0.0.1:" in out
     pytest.LineMatcher(out.splitlines()).fnmatch_lines(
-        ["OPERATION *EXAMPLES *FUZZ CASES *ERRORS SEEN *RESULT", "---*"]
+        ["OPERATION *EXAMPLES *COVERAGE *FUZZ CASES *ERRORS SEEN *RESULT", "---*"]
     )
     rows = _rows(out)
     assert list(rows) == ["leads", "bulk-write/create-bulk-write-job"]
     leads, bulk = rows["leads"], rows["bulk-write/create-bulk-write-job"]
     assert leads[1] == "6 (+2 skipped)"  # 8 examples, NOT_APPROVED and RECORD_LOCKED need state
     assert bulk[1] == "4"
-    # 5 valid and 5 invalid generated requests each, after one request per documented change
     zoho = open_contracts(BUNDLED)
     for row, op_id in ((leads, "leads"), (bulk, "bulk-write/create-bulk-write-job")):
-        documented = documented_invalid_requests(zoho.operation(op_id), contracts=zoho)
-        assert int(row[2]) == 10 + len(documented)
+        op = zoho.operation(op_id)
+        # the coverage phase: one request per rule the (strict, as the mock) contract states
+        assert int(row[2]) == len(coverage_cases(op, zoho, strict=True)) > 10
+        # 5 valid and 5 invalid generated requests each, after one request per documented change
+        documented = documented_invalid_requests(op, contracts=zoho)
+        assert int(row[3]) == 10 + len(documented)
     # documented errors seen, by code: the mock answered with each of them
     for code_seen in ("AUTHENTICATION_FAILURE", "INVALID_DATA", "INVALID_REQUEST_METHOD"):
-        assert f"{code_seen}x" in leads[3]
+        assert f"{code_seen}x" in leads[4]
     for code_seen in ("INVALID_CALLBACK_URL", "MISSING_REQUIRED_KEY", "FILE_NOT_SUPPORTED"):
-        assert f"{code_seen}x" in bulk[3]
-    assert leads[4] == bulk[4] == "pass"
-    assert "18 passed, 2 skipped" in capsys.readouterr().out
+        assert f"{code_seen}x" in bulk[4]
+    assert leads[5] == bulk[5] == "pass"
+    assert "20 passed, 2 skipped" in capsys.readouterr().out
 
 
 def test_verify_fails_on_a_broken_server(
@@ -98,7 +101,7 @@ def test_verify_writes_junit_xml(tmp_path: Path) -> None:
     assert code == 0
     suite = ET.parse(target).getroot().find("testsuite")
     assert suite is not None
-    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("20", "0", "2")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("22", "0", "2")
     # node id PATH::OP::test_x[...]: JUnit's classname is "PATH.OP" (dotted), its name test_x[...]
     names = {
         f"{c.get('classname', '').partition('.json.')[2]}::{c.get('name')}"
@@ -106,6 +109,7 @@ def test_verify_writes_junit_xml(tmp_path: Path) -> None:
     }
     assert "leads::test_example[SUCCESS RESPONSE]" in names
     assert "bulk-write/create-bulk-write-job::test_fuzz_invalid" in names
+    assert "leads::test_coverage" in names
 
 
 def test_verify_of_a_missing_collection_is_bad_input() -> None:

@@ -80,6 +80,17 @@ def _count(text: str) -> int:
     return number
 
 
+def _phases(text: str) -> str:
+    """``--phases``: known phases, comma-separated (``coverage,fuzz``)."""
+    from postman_contracts.server import PHASES
+
+    given = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = sorted(set(given) - set(PHASES))
+    if not given or unknown:
+        raise argparse.ArgumentTypeError(f"expected some of {','.join(PHASES)}, got {text!r}")
+    return ",".join(given)
+
+
 def _add_collection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--env", metavar="FILE", help="a Postman environment file")
     p.add_argument(
@@ -193,6 +204,14 @@ def _parser() -> _Parser:
         help="run the tests in N processes (needs pytest-xdist; default 0: this process)",
     )
     verify.add_argument("--seed", type=int, default=None, help="the Hypothesis seed")
+    verify.add_argument(
+        "--phases",
+        type=_phases,
+        default=None,
+        metavar="coverage,fuzz",
+        help="the phases of generated requests, in this order: coverage (one request per rule "
+        "the contract asserts, the same on every run), fuzz (random); default both",
+    )
     verify.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report")
     verify.add_argument(
         "--host-url",
@@ -374,6 +393,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         variables=dict(args.var),
         seed=args.seed,
         out=out,
+        phases=args.phases,
         hosts=dict(args.host_url),
     )
 

@@ -122,7 +122,7 @@ def _sigterm_interrupts() -> Iterator[None]:
 
 
 def _table(summary: _Summary) -> str:
-    rows = [["OPERATION", "EXAMPLES", "FUZZ CASES", "ERRORS SEEN", "RESULT"]]
+    rows = [["OPERATION", "EXAMPLES", "COVERAGE", "FUZZ CASES", "ERRORS SEEN", "RESULT"]]
     for op_id in summary.names:
         o = summary.outcomes.get(op_id, Counter())
         sent = summary.stats.get(op_id, {}).get("sent", Counter())
@@ -135,6 +135,7 @@ def _table(summary: _Summary) -> str:
             [
                 op_id,
                 f"{replayed}" + (f" (+{skipped} skipped)" if skipped else ""),
+                str(sent["coverage"]),
                 str(fuzz),
                 " ".join(f"{c}x{n}" for c, n in sorted(codes.items())) or "-",
                 "FAIL" if failed else "not checked" if op_id in summary.unsigned else "pass",
@@ -160,9 +161,11 @@ def run_verify(
     hosts: dict[str, str] | None = None,
     budget: int = 0,
     workers: int = 0,
+    phases: str | None = None,
 ) -> int:
-    """Run every check; return 0 when all pass, 1 on violations, 2 on bad input, 143 when
-    stopped by SIGTERM (after removing the run's temporary directory).
+    """Run every check (the ``phases`` of generated requests: default all); return 0 when
+    all pass, 1 on violations, 2 on bad input, 143 when stopped by SIGTERM (after removing
+    the run's temporary directory).
 
     ``budget`` bounds the generated requests of the whole run (``--contracts-budget``);
     ``workers`` runs the tests in that many pytest-xdist processes.
@@ -190,6 +193,7 @@ def run_verify(
                 summary,
                 hosts or {},
                 extra,
+                phases,
             )
     except _Terminated:
         out.write("\nverify: stopped by SIGTERM\n")
@@ -221,6 +225,7 @@ def _run(
     summary: _Summary,
     hosts: dict[str, str],
     extra: list[str],
+    phases: str | None,
 ) -> int:
     """The pytest run of ``verify`` in a temporary directory, against the mock by default;
     its exit code, or ``_TERMINATED`` when pytest was interrupted by SIGTERM."""
@@ -278,6 +283,8 @@ def _run(
                 args += ["--contracts-host", f"{name}={url}"]
             if seed is not None:
                 args += ["--contracts-seed", str(seed)]
+            if phases is not None:
+                args += ["--contracts-phases", phases]
             if junitxml:
                 args += ["--junitxml", str(Path(junitxml).absolute())]
             code = pytest.main(args, plugins=[summary])

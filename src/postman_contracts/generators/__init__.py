@@ -4,13 +4,16 @@
 overrides commonly add) into a strategy by construction; ``valid_requests(operation)`` draws
 complete valid requests; ``invalid_requests(operation)`` draws requests that break one stated
 rule, each with the documented error it must get; ``documented_responses(operation)`` draws
-documented responses, for fuzzing clients. ``requests`` and ``responses``, their names until
-0.1, are deprecated aliases (they shadowed the HTTP libraries of those names).
+documented responses, for fuzzing clients; ``coverage_cases(operation, contracts)`` lists one
+request per rule the contract asserts, the same on every run (the coverage phase).
+``requests`` and ``responses``, their names until 0.1, are deprecated aliases (they shadowed
+the HTTP libraries of those names).
 """
 
 from __future__ import annotations
 
 from postman_contracts._errors import InvalidArgument
+from postman_contracts.generators._coverage import MAX_CASES, CoverageCase, coverage_cases
 from postman_contracts.generators._deprecated import requests, responses
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._mutations import wrong_method as wrong_method
@@ -40,10 +43,13 @@ from postman_contracts.generators._responses import responses as documented_resp
 
 __all__ = [
     "KINDS",
+    "MAX_CASES",
+    "CoverageCase",
     "Expected",
     "GeneratedResponse",
     "InvalidArgument",
     "InvalidRequest",
+    "coverage_cases",
     "documented_invalid_requests",
     "documented_responses",
     "from_schema",

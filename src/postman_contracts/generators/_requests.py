@@ -26,9 +26,9 @@ from jsonschema import Draft202012Validator
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.checking import RequestSpec, is_form, unsafe_url
 from postman_contracts.collection._media import media_kind
-from postman_contracts.collection._placeholders import fill_slots
+from postman_contracts.collection._placeholders import TypeSlot, fill_slots, slot_sample
 from postman_contracts.collection._pointer import unescape_token
-from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract
+from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract, Parameter
 from postman_contracts.contracts._catalog import generic_pointer
 from postman_contracts.contracts._formats import FORMAT_CHECKER
 from postman_contracts.contracts._text import as_text, read_as_schema
@@ -68,6 +68,9 @@ _TRIGGER_OF = {
     "value": "value_changed",
     "method": "method",
     "auth": "auth",
+    # the coverage phase's kinds (``_coverage.py``): null is a wrong type, a bound a value
+    "null": "type_changed",
+    "bounds": "value_changed",
 }
 
 
@@ -77,7 +80,9 @@ class Expected:
 
     Attributes:
         confidence: ``documented`` (the error catalog documents this exact change) or
-            ``inferred`` (only our inferred schema says it is invalid).
+            ``inferred`` (only our inferred schema says it is invalid); in the coverage phase
+            also ``asserted`` (what the evidence asserts refuses it: a rejection is due) and
+            ``valid`` (a request that breaks no rule).
         error: the documented error the response must be, when ``documented``.
     """
 
@@ -576,6 +581,26 @@ def documented_invalid_requests(
     return out
 
 
+def documented_value(p: Parameter) -> str:
+    """A path or query parameter's value in the documented request: its documented one when
+    that is valid as the parameter, else a plain value of its type (of its format: a
+    ``<dateTime>`` slot documents a date-time, not the text ``example``)."""
+    one = p.schema.get("items") if p.schema.get("type") == "array" else p.schema
+    schema = _parameter_schema(one if isinstance(one, dict) else {})
+    if (
+        p.example
+        and _segment_value(p.example)
+        and _valid(schema, read_as_schema(p.example, schema))
+    ):
+        return p.example
+    fmt = schema.get("format")
+    if schema.get("type") == "string" and isinstance(fmt, str):
+        sample = slot_sample(TypeSlot(f"<{fmt}>", True, ("string",), fmt))
+        if isinstance(sample, str) and _valid(schema, sample):
+            return sample
+    return _PLAIN_VALUES.get(str(schema.get("type")), "example")
+
+
 def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> RequestSpec:
     """The valid request the documentation shows, without drawing (the examples it holds)."""
     schema = valid_schema(op)
@@ -585,15 +610,7 @@ def _documented_request(op: OperationContract, variables: Mapping[str, str]) -> 
     path = _fill(op.request.path, variables)
     query: list[tuple[str, str]] = []
     for p in op.request.parameters:
-        one = p.schema.get("items") if p.schema.get("type") == "array" else p.schema
-        schema = _parameter_schema(one if isinstance(one, dict) else {})
-        value = (
-            p.example
-            if p.example
-            and _segment_value(p.example)
-            and _valid(schema, read_as_schema(p.example, schema))
-            else _PLAIN_VALUES.get(str(schema.get("type")), "example")
-        )
+        value = documented_value(p)
         if p.location == "path":
             path = path.replace("{" + p.name + "}", quote(value, safe=""))
         elif p.required:

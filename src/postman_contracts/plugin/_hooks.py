@@ -28,6 +28,7 @@ from postman_contracts.plugin._options import (
     read_settings,
     run_of,
 )
+from postman_contracts.server import PHASES
 
 __all__ = [
     "pytest_addhooks",
@@ -77,6 +78,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
         f"postman-contracts: {settings.path}, base URL {target}, seed {settings.seed}, "
         f"checks {','.join(c for c in _CHECKS if c in settings.checks)}"
+        + (
+            f", phases {','.join(p for p in PHASES if p in settings.phases)}"
+            if settings.phases != frozenset(PHASES)
+            else ""
+        )
         + (", strict" if settings.strict else "")
     ]
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from postman_contracts import PostmanContractsError
-from postman_contracts.server import CHECKS, ContractRun, Settings
+from postman_contracts.server import CHECKS, PHASES, ContractRun, Settings
 
 __all__ = [
     "RUN_KEY",
@@ -68,6 +68,13 @@ _OPTIONS = (
         "contracts_checks",
         f"comma-separated checks: {','.join(_CHECKS)}",
         ",".join(_CHECKS),
+    ),
+    (
+        "--contracts-phases",
+        "contracts_phases",
+        "comma-separated phases of generated requests, run in this order: coverage (one "
+        "request per rule the contract asserts, the same on every run), fuzz (random)",
+        ",".join(PHASES),
     ),
     (
         "--contracts-select",
@@ -161,6 +168,16 @@ def read_settings(config: pytest.Config) -> Settings:
             f"--contracts-checks: unknown {sorted(checks - set(_CHECKS))}; "
             f"known: {', '.join(_CHECKS)}"
         )
+    phases = frozenset(
+        p.strip() for p in str(_value(config, "contracts_phases")).split(",") if p.strip()
+    )
+    if not phases or not phases <= set(PHASES):
+        raise pytest.UsageError(
+            f"--contracts-phases: unknown {sorted(phases - set(PHASES))}; "
+            f"known: {', '.join(PHASES)}"
+            if phases
+            else f"--contracts-phases: none given; known: {', '.join(PHASES)}"
+        )
     seed_text = str(_value(config, "contracts_seed") or "")
     workerinput = getattr(config, "workerinput", None)
     if not seed_text and workerinput is not None:  # an xdist worker: the controller's seed
@@ -190,6 +207,7 @@ def read_settings(config: pytest.Config) -> Settings:
             g.strip() for g in str(_value(config, "contracts_select") or "").split(",") if g.strip()
         ),
         strict=bool(_value(config, "contracts_strict")),
+        phases=phases,
         hosts=hosts,
     )
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from postman_contracts.server._cases import Case
 from postman_contracts.server._hosts import resolve_targets, run_variables
 from postman_contracts.server._run import ContractRun, NotChecked
-from postman_contracts.server._settings import CHECKS, Settings
+from postman_contracts.server._settings import CHECKS, PHASES, Settings
 from postman_contracts.server._stats import Stats as Stats
 
 __all__ = [
     "CHECKS",
+    "PHASES",
     "Case",
     "ContractRun",
     "NotChecked",

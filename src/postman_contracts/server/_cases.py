@@ -38,6 +38,7 @@ from postman_contracts.generators import (
     wrong_method,
 )
 from postman_contracts.server._http import credential_headers
+from postman_contracts.server._settings import PHASES
 
 __all__ = [
     "Case",
@@ -63,7 +64,8 @@ class Case:
     """One contract test.
 
     Attributes:
-        kind: ``example``, ``fuzz_valid``, ``fuzz_invalid``, ``method`` or ``auth``.
+        kind: ``example``, ``coverage``, ``fuzz_valid``, ``fuzz_invalid``, ``method`` or
+            ``auth``.
         operation: the operation under test.
         name: the test id suffix (``leads::INVALID_DATA (field)``).
         example: the example replayed, for ``example`` cases.
@@ -323,11 +325,13 @@ def cases_for(
     checks: frozenset[str],
     *,
     routes: Mapping[tuple[str, str], OperationContract] | None = None,
+    phases: frozenset[str] = frozenset(PHASES),
 ) -> list[Case]:
-    """Every case of ``op`` among the selected ``checks``.
+    """Every case of ``op`` among the selected ``checks`` and ``phases``.
 
     ``routes`` is :func:`open_routes` of ``contracts``; pass it when calling this for every
-    operation, so that the collection is scanned once rather than once per operation.
+    operation, so that the collection is scanned once rather than once per operation. The
+    ``coverage`` case comes before the fuzz cases: the same requests on every run first.
     """
     out: list[Case] = []
     if "examples" in checks:
@@ -371,10 +375,15 @@ def cases_for(
         for p in op.request.parameters
         if p.location == "query" and not (auth.location == "query" and p.name == auth.name)
     ]
-    if "fuzz" in checks and (op.request.schema is not None or query):
+    # The coverage phase breaks rules (its valid requests come with them, under "fuzz").
+    rules = op.request.schema is not None or query or op.request.header_params
+    if "coverage" in phases and "invalid" in checks and rules:
+        out.append(Case("coverage", op, op.id))
+    fuzz = "fuzz" in phases
+    if fuzz and "fuzz" in checks and (op.request.schema is not None or query):
         out.append(Case("fuzz_valid", op, op.id))
     required = any(p.required for p in (*query, *op.request.header_params))
-    if "invalid" in checks and (op.request.schema is not None or required):
+    if fuzz and "invalid" in checks and (op.request.schema is not None or required):
         out.append(Case("fuzz_invalid", op, op.id))
     if "method" in checks:
         out.append(Case("method", op, op.id))

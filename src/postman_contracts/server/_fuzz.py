@@ -27,6 +27,7 @@ from postman_contracts.checking import (
 )
 from postman_contracts.contracts import ContractSet, OperationContract
 from postman_contracts.generators import (
+    CoverageCase,
     InvalidRequest,
     documented_invalid_requests,
     invalid_requests,
@@ -36,7 +37,7 @@ from postman_contracts.server._cases import Case
 from postman_contracts.server._http import request_key
 from postman_contracts.server._settings import Settings
 
-__all__ = ["Sender", "fuzz"]
+__all__ = ["Sender", "check_labelled", "fuzz"]
 
 #: Each response the server gave, under its request (to show one request answered two ways).
 Answers = dict[tuple[str, str, bytes], list[HttpResponse]]
@@ -148,6 +149,58 @@ def _differ(a: HttpResponse, b: HttpResponse) -> bool:
     return (a.status, a.content_type, a.body) != (b.status, b.content_type, b.body)
 
 
+def check_labelled(
+    run: Sender,
+    op: OperationContract,
+    bad: InvalidRequest | CoverageCase,
+    *,
+    kind: str,
+    answers: Answers | None = None,
+) -> None:
+    """Send a labelled request and judge the answer by what its label expects: the one
+    policy of the fuzz's invalid requests and of the coverage phase's cases.
+
+    A documented change must get its documented error; a wrong method or no credentials
+    with nothing documented, any 4xx (HTTP itself says what they get, in whatever body the
+    server's framework gives them); a change the evidence asserts (coverage), a rejection; an
+    inferred one, a documented response (strict: a rejection); a valid request (coverage), a
+    documented response (strict: success). Where another item documenting the same method
+    and path accepts the very request, that item's documented responses are the ones due.
+    """
+    strict = run.settings.strict
+    confidence = bad.expected.confidence
+    if confidence == "valid":
+        expect = Expectation("success" if strict else "documented")
+        note = f"a valid request ({bad.label}) must get a documented " + (
+            "success" if strict else "response"
+        )
+    elif confidence == "documented":
+        error = bad.expected.error
+        assert error is not None
+        expect = Expectation("error", error=error)
+        note = (
+            f"invalid request ({bad.label}) must get documented error {error.code or error.example}"
+        )
+    elif bad.kind in ("method", "auth"):
+        expect = Expectation("client_error")
+        note = f"invalid request ({bad.label}) must get a client error (4xx)"
+    else:
+        twin = run.twin_accepting(op, bad.spec)
+        if twin is not None:
+            note = f"invalid ({bad.label}), valid for {twin.item_path}: must get its response"
+            run.check(twin, bad.spec, Expectation("documented"), note, kind=kind, answers=answers)
+            return
+        if confidence == "asserted":
+            expect = Expectation("rejection")
+            note = f"invalid request ({bad.label}), as the contract asserts: must be rejected"
+        else:
+            expect = Expectation("rejection" if strict else "documented")
+            note = f"invalid request ({bad.label}), inferred: must get a documented response" + (
+                " that rejects it" if strict else ""
+            )
+    run.check(op, bad.spec, expect, note, kind=kind, answers=answers)
+
+
 def fuzz(run: Sender, case: Case) -> None:
     """Run one fuzz case (``fuzz_valid`` or ``fuzz_invalid``) against the server."""
     op = case.operation
@@ -167,33 +220,7 @@ def fuzz(run: Sender, case: Case) -> None:
         return
 
     def check_invalid(bad: InvalidRequest) -> None:
-        if bad.expected.confidence == "documented":
-            error = bad.expected.error
-            assert error is not None
-            expect = Expectation("error", error=error)
-            note = (
-                f"invalid request ({bad.label}) must get documented error "
-                f"{error.code or error.example}"
-            )
-        elif bad.kind in ("method", "auth"):
-            # Nothing documented for this operation: HTTP itself says what these get (405,
-            # 401), in whatever body the server's framework gives them.
-            expect = Expectation("client_error")
-            note = f"invalid request ({bad.label}) must get a client error (4xx)"
-        else:
-            # Another item documenting the same method and path may accept this very body:
-            # then that item's documented responses are the ones to expect.
-            twin = run.twin_accepting(op, bad.spec)
-            if twin is not None:
-                note = f"invalid ({bad.label}), valid for {twin.item_path}: must get its response"
-                expect = Expectation("documented")
-                run.check(twin, bad.spec, expect, note, kind="fuzz_invalid", answers=answers)
-                return
-            expect = Expectation("rejection" if strict else "documented")
-            note = f"invalid request ({bad.label}), inferred: must get a documented response" + (
-                " that rejects it" if strict else ""
-            )
-        run.check(op, bad.spec, expect, note, kind="fuzz_invalid", answers=answers)
+        check_labelled(run, op, bad, kind="fuzz_invalid", answers=answers)
 
     # Every documented change first, made from the documented example: a small budget of
     # random cases may never make the one change that provokes a documented error.

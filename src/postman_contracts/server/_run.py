@@ -44,6 +44,7 @@ from postman_contracts.server._cases import (
     replay_expectation,
     replay_request,
 )
+from postman_contracts.server._coverage import coverage
 from postman_contracts.server._fuzz import fuzz
 from postman_contracts.server._hosts import resolve_targets, run_variables
 from postman_contracts.server._http import Credentials, HttpClient, TransportError, request_key
@@ -171,12 +172,19 @@ class ContractRun:
         gc.unfreeze()
 
     def cases(self, op: OperationContract) -> list[Case]:
-        """The selected cases of ``op`` (``--contracts-checks``, ``--contracts-select``)."""
+        """The selected cases of ``op`` (``--contracts-checks``, ``--contracts-phases``,
+        ``--contracts-select``)."""
         if self._routes is None:
             self._routes = open_routes(self.contracts)  # once, not once per operation
         return [
             case
-            for case in cases_for(self.contracts, op, self.settings.checks, routes=self._routes)
+            for case in cases_for(
+                self.contracts,
+                op,
+                self.settings.checks,
+                routes=self._routes,
+                phases=self.settings.phases,
+            )
             if self.settings.selected(case.name, op.id)
         ]
 
@@ -204,6 +212,12 @@ class ContractRun:
             if probe.spec is None:
                 raise NotChecked(probe.note)
             self.check(op, probe.spec, probe.expect, probe.note, kind=case.kind)
+        elif case.kind == "coverage":
+            if coverage(self, case) == 0:
+                raise NotChecked(
+                    f"no rule of {op.id} to cover among --contracts-checks "
+                    f"{','.join(sorted(self.settings.checks))}"
+                )
         else:
             fuzz(self, case)
 

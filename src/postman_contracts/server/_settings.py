@@ -10,10 +10,13 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
-__all__ = ["CHECKS", "Settings"]
+__all__ = ["CHECKS", "PHASES", "Settings"]
 
 #: The kinds of generated test, in the order they are reported.
 CHECKS = ("examples", "fuzz", "invalid", "method", "auth")
+#: The phases of the generated requests, in the order they run: ``coverage`` (one request per
+#: rule the contract asserts, the same on every run), then ``fuzz`` (Hypothesis's draws).
+PHASES = ("coverage", "fuzz")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Settings:
     #: ``--contracts-host NAME=URL``: the base URL of a host other than the base URL's, by
     #: its variable's name or as written (``*``: every other host); see ``contracts._hosts``
     hosts: dict[str, str] = field(default_factory=dict, hash=False)
+    phases: frozenset[str] = frozenset(PHASES)
 
     def fuzz_examples(self, fuzz_tests: int) -> int:
         """Generated requests for each of ``fuzz_tests`` fuzz tests: ``max_examples``, or
