@@ -210,7 +210,23 @@ def test_query_parameters_added_removed_and_disabled_ones(tmp_path: Path) -> Non
     assert api(diff(tmp_path, old, optional)) == [
         ("query-parameter-added", "request query cursor", ["servers"])
     ]
-    required = listing([limit, {"key": "sort", "value": "name"}])
+    # One request shown (the item's, saved again under its example) is no evidence that a
+    # parameter is required: a new one is a change for servers only...
+    once = listing([limit, {"key": "sort", "value": "name"}])
+    assert api(diff(tmp_path, old, once)) == [
+        ("query-parameter-added", "request query sort", ["servers"])
+    ]
+    # ...two different requests that both send it are.
+    by_name = request("GET", "{{baseUrl}}/things", query=[limit, {"key": "sort", "value": "name"}])
+    by_date = request("GET", "{{baseUrl}}/things", query=[limit, {"key": "sort", "value": "date"}])
+    required = collection(
+        item(
+            "List",
+            by_name,
+            example("OK", 200, [THING], by_name),
+            example("By date", 200, [THING], by_date),
+        )
+    )
     assert api(diff(tmp_path, old, required)) == [
         ("query-parameter-added", "request query sort", ["clients", "servers"])
     ]

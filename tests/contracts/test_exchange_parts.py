@@ -44,8 +44,8 @@ def _form_api(fields: list[Any], *, mode: str = "urlencoded", examples: int = 2)
     return _contracts(collection(("things", req, shown)))
 
 
-def _judge(contracts: ContractSet, request: HttpRequest) -> list[str]:
-    verdict = judge_request(contracts, Checker(contracts), request)
+def _judge(contracts: ContractSet, request: HttpRequest, *, strict: bool = False) -> list[str]:
+    verdict = judge_request(contracts, Checker(contracts, strict=strict), request)
     return [f"{i.kind}: {i.message}" for i in verdict.issues]
 
 
@@ -211,9 +211,18 @@ def test_replayed_form_examples_send_their_fields() -> None:
 # -- query parameters ------------------------------------------------------------------------
 
 
+def _varied(query: list[Any], i: int, **kwargs: Any) -> dict[str, Any]:
+    """The request of example ``i``: each example's a different request (an optional
+    ``cursor`` from the second on), as hand-written collections save them; the same request
+    saved under several responses is one example of it (the OpenAPI importer's copies)."""
+    return plain_request(
+        "GET", "/things", query=[*query, *([("cursor", str(i))] if i else [])], **kwargs
+    )
+
+
 def _query_api(query: list[Any], *, examples: int = 2) -> ContractSet:
     req = plain_request("GET", "/things", query=query)
-    shown = [response(f"OK {i}", 200, {"id": i}, req) for i in range(examples)]
+    shown = [response(f"OK {i}", 200, {"id": i}, _varied(query, i)) for i in range(examples)]
     return _contracts(collection(("things", req, shown)))
 
 
@@ -370,7 +379,12 @@ def _header_api(headers: list[Any], *, examples: int = 2, auth: bool = False) ->
     req = plain_request("GET", "/things", headers=headers)
     if auth:
         req["auth"] = {"type": "apikey", "apikey": [{"key": "key", "value": "X-Key"}]}
-    shown = [response(f"OK {i}", 200, {"id": i}, req) for i in range(examples)]
+    shown = [
+        response(
+            f"OK {i}", 200, {"id": i}, {**_varied([], i, headers=headers), "auth": req.get("auth")}
+        )
+        for i in range(examples)
+    ]
     return _contracts(collection(("things", req, shown)))
 
 
@@ -509,3 +523,32 @@ def test_a_documented_media_range_admits_any_type_within_it() -> None:
     assert parse_media_type("image/*").admits(parse_media_type("image/png; q=1"))
     assert not parse_media_type("image/*").admits(parse_media_type("text/html"))
     assert not parse_media_type("application/json").admits(parse_media_type("text/html"))
+
+
+def test_a_request_saved_under_every_response_is_one_example_of_it() -> None:
+    """Postman's OpenAPI importer saves its one generated request, optional parameters
+    enabled, under each response: those copies show what a request may send, not what it
+    must. A parameter its description marks ``(Required)`` is documented required whatever
+    the examples show; one described without the mark is optional."""
+    query = [
+        {"key": "perPage", "value": "<integer>"},
+        {"key": "id", "value": "<string>", "description": "(Required) the thing"},
+        {"key": "from", "value": "<dateTime>", "description": "Start date"},
+    ]
+    req = plain_request("GET", "/things", query=query)
+    copies = [response(name, code, {"ok": code < 400}, req) for name, code in
+              (("OK", 200), ("Again", 200), ("Bad", 400), ("Gone", 404))]  # fmt: skip
+    contracts = _contracts(collection(("things", req, copies)))
+    params = {p.name: p for p in contracts.operations[0].request.parameters}
+    assert params["from"].required is False  # described, without the mark
+    assert params["perPage"].required and params["id"].required  # as the examples show
+
+    def get(query: str, *, strict: bool = False) -> list[str]:
+        request = HttpRequest("GET", f"http://api.example.test/things?{query}")
+        return _judge(contracts, request, strict=strict)
+
+    assert get("id=1") == []  # perPage: four copies of one request are no evidence
+    assert get("perPage=5") == ["missing_required: missing required query parameter 'id'"]
+    assert get("id=1", strict=True) == [
+        "missing_required: missing required query parameter 'perPage'"
+    ]

@@ -186,8 +186,20 @@ def test_a_response_header_newly_asserted_breaks_servers_and_one_removed_breaks_
 
 
 def _header_api(headers: list[Any], *, examples: int = 2) -> ContractSet:
+    """``examples`` different requests (an optional ``cursor`` from the second on) sending
+    ``headers``: the same request saved twice would be one example of it."""
     req = plain_request("GET", "/things", headers=headers)
-    shown = [response(f"OK {i}", 200, {"id": i}, req) for i in range(examples)]
+    shown = [
+        response(
+            f"OK {i}",
+            200,
+            {"id": i},
+            plain_request(
+                "GET", "/things", headers=headers, query=[("cursor", str(i))] if i else []
+            ),
+        )
+        for i in range(examples)
+    ]
     return _contracts(collection(("things", req, shown)))
 
 

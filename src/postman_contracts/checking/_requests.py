@@ -37,7 +37,7 @@ from postman_contracts.checking._representation import xml_root
 from postman_contracts.collection._media import media_kind, parse_media_type, same_media_type
 from postman_contracts.collection._pointer import unescape_token
 from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
-from postman_contracts.contracts._evidence import EVIDENCE_KEY
+from postman_contracts.contracts._evidence import presence_asserted
 from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
 from postman_contracts.contracts._routing import RouteKey, request_key_value
 from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
@@ -447,7 +447,7 @@ def _query_issues(checker: Checker, op: OperationContract, request: HttpRequest)
     issues = [
         Issue("missing_required", "", f"missing required query parameter {p.name!r}")
         for p in params.values()
-        if p.required and p.name not in sent
+        if required_param(checker, op, p) and p.name not in sent
     ]
     for key, values in sent.items():
         if auth.location == "query" and key == auth.name:
@@ -506,15 +506,16 @@ def _content_type_issue(op: OperationContract, request: HttpRequest) -> Issue | 
     return None
 
 
-def required_header(checker: Checker, p: Parameter) -> bool:
-    """Whether a documented header is required as checked: required, and (unless strict)
-    shown in ``min_seen`` examples, as a required key is (see the evidence policy)."""
-    if not p.required:
-        return False
-    evidence = p.schema.get(EVIDENCE_KEY) if isinstance(p.schema, dict) else None
-    if checker.strict or not isinstance(evidence, dict):
-        return True
-    return int(evidence.get("seen", 0)) >= checker.contracts.evidence.min_seen
+def required_param(checker: Checker, op: OperationContract, p: Parameter) -> bool:
+    """Whether a documented query parameter or header is required as checked (the evidence
+    policy's :func:`~postman_contracts.contracts._evidence.presence_asserted`)."""
+    return presence_asserted(
+        p.required,
+        p.schema,
+        checker.contracts.evidence,
+        requests=op.distinct_requests,
+        strict=checker.strict,
+    )
 
 
 def _header_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:
@@ -523,7 +524,7 @@ def _header_issues(checker: Checker, op: OperationContract, request: HttpRequest
     return [
         Issue("missing_required", "", f"missing required header {p.name!r}")
         for p in op.request.header_params
-        if required_header(checker, p) and not (request.header(p.name) or "").strip()
+        if required_param(checker, op, p) and not (request.header(p.name) or "").strip()
     ]
 
 

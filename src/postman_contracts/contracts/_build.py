@@ -37,6 +37,7 @@ from postman_contracts.contracts._catalog import (
     detect_envelope,
     find_trigger,
 )
+from postman_contracts.contracts._evidence import EVIDENCE_KEY
 from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder
 from postman_contracts.contracts._model import (
     AuthContract,
@@ -452,30 +453,29 @@ class _Builder:
             _text_object((q.key, q.value) for q in r.url.enabled_query if q.key) for r in good
         ]
         q_names = list(dict.fromkeys(q.key for r in good for q in r.url.enabled_query if q.key))
-        out += self._params(q_names, query_samples, "query", required_all=False)
+        described = _described((q.key, q.description) for r in good for q in r.url.query)
+        out += [
+            _as_described(p, described)
+            for p in self._params(q_names, query_samples, "query", required_all=False)
+        ]
         return tuple(out)
 
     def header_params(self, good: list[Request], auth: AuthContract) -> tuple[Parameter, ...]:
         """The documented request headers, credentials and transport headers apart.
 
         Required: enabled in every request, not one of :data:`_NEVER_REQUIRED`, and not
-        described as optional: Postman's OpenAPI importer enables optional parameters too and
-        marks the required ones ``(Required)`` in their description, so a described header
-        without that mark is documented as optional.
+        described as optional (:func:`_described_optional`).
         """
         skip = set(_NOT_DOCUMENTED) | CREDENTIAL_HEADERS
         if auth.location == "header" and auth.name:
             skip.add(auth.name.lower())
         spelling: dict[str, str] = {}
-        optional: set[str] = set()
         for r in good:
             for h in r.headers:
                 name = h.key.strip().lower()
                 if name and name not in skip:
                     spelling.setdefault(name, h.key.strip())
-                    about = h.description.strip()
-                    if about and not about.startswith("(Required)"):
-                        optional.add(name)
+        described = _described((h.key, h.description) for r in good for h in r.headers)
         if not spelling:
             return ()
         samples = [
@@ -490,10 +490,10 @@ class _Builder:
         texts = {h.key.strip().lower(): h.value for r in good for h in reversed(r.enabled_headers)}
         return tuple(
             replace(
-                p,
+                _as_described(p, described),
                 required=p.required
                 and p.name.lower() not in _NEVER_REQUIRED
-                and p.name.lower() not in optional,
+                and described.get(p.name.lower()) != "optional",
                 example=self.redact(texts[p.name.lower()]) if p.name.lower() in texts else None,
             )
             for p in found
@@ -753,3 +753,35 @@ def build_contracts(collection: Collection, options: InferenceOptions | None = N
     with collector_paused():  # many live objects, no garbage: see collection._gc
         header, operations = stream_contracts(collection, options)
         return replace(header, operations=tuple(operations))
+
+
+def _described(parameters: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``"required"`` or ``"optional"`` by lower-case name, for the query parameters or
+    headers whose description says which.
+
+    Postman's OpenAPI importer enables every parameter, optional ones too, and writes
+    ``(Required)`` at the start of the description of the required ones: a parameter
+    described with that mark is documented required (whatever the examples show), one
+    described without it optional. An undescribed one says nothing either way (a hand-written
+    collection): its examples decide.
+    """
+    out: dict[str, str] = {}
+    for name, description in parameters:
+        about, key = description.strip(), name.strip().lower()
+        if key and about:
+            marked = about.startswith("(Required)")
+            if marked or out.get(key) != "required":
+                out[key] = "required" if marked else "optional"
+    return out
+
+
+def _as_described(p: Parameter, described: dict[str, str]) -> Parameter:
+    """``p`` as its description documents it: optional, or required with the mark kept in its
+    evidence (``x-evidence.marked``, which the evidence policy asserts like many examples)."""
+    said = described.get(p.name.lower())
+    if said == "optional":
+        return replace(p, required=False)
+    if said == "required" and isinstance(p.schema.get(EVIDENCE_KEY), dict):
+        evidence = {**p.schema[EVIDENCE_KEY], "marked": "required"}
+        return replace(p, required=True, schema={**p.schema, EVIDENCE_KEY: evidence})
+    return p

@@ -12,7 +12,7 @@ example under a status), and say for whom each difference breaks (the rules are 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from postman_contracts.contracts._build import NEVER_REQUIRED_HEADERS
@@ -33,7 +33,7 @@ from postman_contracts.contracts._diff_schema import (
     view,
 )
 from postman_contracts.contracts._evidence import EVIDENCE_KEY, EvidencePolicy, presence_asserted
-from postman_contracts.contracts._model import Parameter
+from postman_contracts.contracts._model import OperationContract, Parameter
 from postman_contracts.contracts._response_headers import header_asserted
 
 __all__ = [
@@ -287,8 +287,9 @@ def _param_view(p: Parameter, policy: EvidencePolicy) -> dict[str, Any] | None:
     return v
 
 
-def _asserted_required(p: Parameter, policy: EvidencePolicy) -> bool:
-    return presence_asserted(p.required, p.schema, policy)
+def _asserted_required(p: Parameter, policy: EvidencePolicy, op: OperationContract) -> bool:
+    """Required as the request checks hold it (the evidence policy's one rule)."""
+    return presence_asserted(p.required, p.schema, policy, requests=op.distinct_requests)
 
 
 def _query_params(e: Endpoint, policy: EvidencePolicy) -> dict[str, _Param]:
@@ -296,7 +297,7 @@ def _query_params(e: Endpoint, policy: EvidencePolicy) -> dict[str, _Param]:
     for op in e.ops:
         params = [p for p in op.request.parameters if p.location == "query"]
         for p in (*params, *op.request.disabled_query):
-            required = _asserted_required(p, policy)
+            required = _asserted_required(p, policy, op)
             v = _param_view(p, policy)
             inferred = EVIDENCE_KEY in p.schema
             if p.name in out:
@@ -375,8 +376,15 @@ class _Header:
     items: list[str]
 
 
+def _as_checked(op: OperationContract, policy: EvidencePolicy) -> tuple[Parameter, ...]:
+    """``op``'s documented request headers, each required only as the checks hold it."""
+    return tuple(
+        replace(p, required=_asserted_required(p, policy, op)) for p in op.request.header_params
+    )
+
+
 def _request_asserted(p: Parameter, policy: EvidencePolicy) -> bool:
-    return presence_asserted(p.required, p.schema, policy)
+    return p.required  # as checked already: see _as_checked
 
 
 def _header_table(
@@ -410,9 +418,9 @@ def _request_headers(old: Endpoint, new: Endpoint, policies: Policies) -> Iterat
     compared: the request policy does not judge them either (most are one client's).
     Headers that choose a representation or describe the client (``Accept``,
     ``User-Agent``...), never required, are no part of the API to compare."""
-    oh = _header_table(((op.item_path, op.request.header_params) for op in old.ops),
+    oh = _header_table(((op.item_path, _as_checked(op, policies[0])) for op in old.ops),
                        policies[0], len(old.ops))  # fmt: skip
-    nh = _header_table(((op.item_path, op.request.header_params) for op in new.ops),
+    nh = _header_table(((op.item_path, _as_checked(op, policies[1])) for op in new.ops),
                        policies[1], len(new.ops))  # fmt: skip
     for key in sorted((set(oh) | set(nh)) - NEVER_REQUIRED_HEADERS):
         o, n = oh.get(key), nh.get(key)

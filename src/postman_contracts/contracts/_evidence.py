@@ -106,14 +106,32 @@ def asserted_schema(schema: Mapping[str, Any], policy: EvidencePolicy) -> dict[s
     return _assert(schema, policy, root=True)
 
 
-def presence_asserted(required: bool, schema: Any, policy: EvidencePolicy) -> bool:
-    """Whether a required parameter or header (``schema`` its value's) is asserted present:
-    as a required key, only when shown in ``min_seen`` examples. One is as written (no
-    ``x-evidence``: a hand-written override)."""
+def presence_asserted(
+    required: bool,
+    schema: Any,
+    policy: EvidencePolicy,
+    *,
+    requests: int | None = None,
+    strict: bool = False,
+) -> bool:
+    """Whether a required query parameter or header (``schema`` its value's) is asserted
+    present, for the request checks and the coverage phase alike.
+
+    Marked required by its description (the OpenAPI importer's ``(Required)``, recorded as
+    ``x-evidence.marked``): yes. Otherwise only when shown in ``min_seen`` examples of
+    ``requests`` distinct requests at least ``min_seen`` when they are a request's (``None``:
+    a response's header, shown by responses, not requests; see
+    :attr:`~postman_contracts.contracts.OperationContract.distinct_requests`): a request saved
+    identically under several responses is one example, however many copies. Without
+    ``x-evidence`` (a hand-written override): as written. ``strict``: as written.
+    """
     evidence = schema.get(EVIDENCE_KEY) if isinstance(schema, Mapping) else None
-    if not required or not isinstance(evidence, Mapping):
+    if not required or strict or not isinstance(evidence, Mapping):
         return required
-    return int(evidence.get("seen", 0)) >= policy.min_seen
+    if evidence.get("marked") == "required":
+        return True
+    varied = requests is None or requests >= policy.min_seen
+    return int(evidence.get("seen", 0)) >= policy.min_seen and varied
 
 
 def _assert(schema: Mapping[str, Any], policy: EvidencePolicy, *, root: bool) -> dict[str, Any]:

@@ -9,6 +9,7 @@ them, ``_build`` infers them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -207,6 +208,26 @@ class OperationContract:
         OpenAPI ``default``, which Postman's importer saves with no status, is no success)."""
         found = [r for r in self.responses if r.success]
         return next((r for r in found if r.status is not None), found[0] if found else None)
+
+    @property
+    def distinct_requests(self) -> int:
+        """How many distinct requests (query and body) the success examples show.
+
+        A request saved identically under several responses is one example of it, not several
+        (Postman's OpenAPI importer saves the one generated request, every optional member and
+        parameter in it, under each response): it shows what a request may hold, not what every
+        request must, so what is missing or ``null`` is asserted only from requests that vary.
+        """
+        success = {r.example for r in self.responses if r.success}
+        shown = {
+            (
+                tuple(sorted((k, v or "") for k, v in x.query)),
+                json.dumps(x.body, sort_keys=True, default=str),
+            )
+            for x in self.examples
+            if x.name in success
+        }
+        return len(shown)
 
     @property
     def shown_response(self) -> ResponseContract | None:

@@ -19,7 +19,7 @@ the wrong values are ones no lenient reader takes for the type (``"not-a-number"
 ``"12345"``, which frameworks coerce), and ``null`` is sent only for a required member (an
 optional one sent as ``null`` is widely read as absent, and RFC 7396 makes it so in a patch),
 and what is missing or ``null`` is asserted only where the success examples show requests
-that vary (see ``_distinct_requests``).
+that vary (see ``OperationContract.distinct_requests``).
 A ``{{$guid}}`` in the documented request is filled fresh, as Postman fills it: the cases are
 the same, a server demanding a unique id gets one.
 """
@@ -27,14 +27,13 @@ the same, a server demanding a unique id gets one.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.checking import Checker, RequestSpec, is_form, json_path
-from postman_contracts.checking._requests import required_header
+from postman_contracts.checking._requests import required_param
 from postman_contracts.collection._placeholders import fill_slots
 from postman_contracts.contracts import ContractSet, OperationContract
 from postman_contracts.contracts._evidence import EVIDENCE_KEY, asserted_schema
@@ -154,7 +153,7 @@ class _Coverage:
         self.schema = self.view(op.request.schema) if op.request.schema is not None else None
         self.valid_view = self.view(schema) if schema is not None else None
         self.what = "form field" if self.form else "property"
-        self.varied = strict or _distinct_requests(op) >= contracts.evidence.min_seen
+        self.varied = strict or op.distinct_requests >= contracts.evidence.min_seen
 
     # -- views and validity ---------------------------------------------------------------
 
@@ -312,7 +311,7 @@ class _Coverage:
                 continue
             label = f"missing required query parameter {p.name!r}"
             # required as a key is asserted: shown in enough examples (the evidence policy)
-            required = self.varied and required_header(checker, p)
+            required = required_param(checker, self.op, p)
             if required:
                 m = Mutation("missing_required", label, (), _nothing, query=p.name)
                 out.append((_RANK["missing_required"], self.invalid(m, m.apply(self.base, None))))
@@ -353,31 +352,11 @@ class _Coverage:
         checker = Checker(self.contracts, strict=self.strict)
         out: list[tuple[int, CoverageCase]] = []
         for p in self.op.request.header_params:
-            if self.varied and required_header(checker, p):
+            if required_param(checker, self.op, p):
                 label = f"missing required header {p.name!r}"
                 m = Mutation("missing_required", label, (), _nothing, header=p.name)
                 out.append((_RANK["missing_required"], self.invalid(m, m.apply(self.base, None))))
         return out
-
-
-def _distinct_requests(op: OperationContract) -> int:
-    """How many distinct requests (query and body) the operation's success examples show.
-
-    A request saved identically under several responses is one example of it, not several
-    (Postman's OpenAPI importer saves the one generated request, every optional member and
-    parameter in it, under each response): it shows what a request may hold, not what every
-    request must, so what is missing or ``null`` is asserted only from requests that vary.
-    """
-    success = {r.example for r in op.responses if r.success}
-    shown = {
-        (
-            tuple(sorted((k, v or "") for k, v in x.query)),
-            json.dumps(x.body, sort_keys=True, default=str),
-        )
-        for x in op.examples
-        if x.name in success
-    }
-    return len(shown)
 
 
 def _nothing(draw: Any) -> None:
