@@ -164,14 +164,24 @@ class _Routes:
         return [op for _, op in found]
 
 
+def _shape(template: str) -> tuple[str | None, ...]:
+    """A path template with its variables made alike (``/a/{id}`` is ``/a/{x}``)."""
+    return tuple(None if _SLOT.search(s) else s for s in _segments(template))
+
+
 def match_route(contracts: ContractSet, method: str, path: str, *, closest: int = 3) -> RouteMatch:
     """Route ``method path`` to an operation; host templates (``{{api-domain}}``) match any host."""
     on_path = contracts.memo(_Routes, lambda: _Routes(contracts.operations)).matching(path)
     # A literal segment beats a parameter: /users/me before /users/{id}.
     on_path.sort(key=lambda op: sum(bool(_SLOT.search(s)) for s in _segments(op.request.path)))
-    same = tuple(op for op in on_path if op.request.method == method.upper())
+    same = [op for op in on_path if op.request.method == method.upper()]
     if same:
-        return RouteMatch(same[0], True, candidates=same)
+        # The candidates document this very route; a template that also matches but is
+        # less specific (/transfer/{code} beside /transfer/export) is another route.
+        shape = _shape(same[0].request.path)
+        return RouteMatch(
+            same[0], True, candidates=tuple(op for op in same if _shape(op.request.path) == shape)
+        )
     if on_path:
         return RouteMatch(on_path[0], False)
     ranked = sorted((*_why_not(op, method, path), op.id) for op in contracts.operations)
