@@ -51,9 +51,16 @@ def _synthetic(tmp_path: Path) -> ContractSet:
     )
     built = build_contracts(load_collection(write(tmp_path / "s.postman_collection.json", doc)))
     # Whether one example makes a query parameter required is inference's policy, not this
-    # test's: say it.
+    # test's: say it, as a hand-written override does (no x-evidence: held as written).
     op = built.operation("search")
-    params = tuple(dataclasses.replace(p, required=p.name == "q") for p in op.request.parameters)
+    params = tuple(
+        dataclasses.replace(
+            p,
+            required=p.name == "q",
+            schema={k: v for k, v in p.schema.items() if k != "x-evidence"},
+        )
+        for p in op.request.parameters
+    )
     op = dataclasses.replace(op, request=dataclasses.replace(op.request, parameters=params))
     return dataclasses.replace(built, operations=(op, built.operation("upload")))
 
