@@ -18,12 +18,18 @@ from jsonschema.exceptions import ValidationError, best_match, relevance
 from postman_contracts.checking._exchange import HttpResponse
 from postman_contracts.checking._representation import representation_violations
 from postman_contracts.checking._violations import Violation
-from postman_contracts.contracts._catalog import Envelope, ErrorEntry, reports_failure
-from postman_contracts.contracts._evidence import asserted_schema
-from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._model import ContractSet, OperationContract, ResponseContract
-from postman_contracts.contracts._response_headers import header_asserted
-from postman_contracts.contracts._text import read_as_schema
+from postman_contracts.contracts import (
+    FORMAT_CHECKER,
+    ContractSet,
+    Envelope,
+    ErrorEntry,
+    OperationContract,
+    ResponseContract,
+    asserted_schema,
+    header_asserted,
+    read_as_schema,
+    reports_failure,
+)
 
 __all__ = ["Checker", "Expectation", "json_path"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from postman_contracts.collection._media import MULTIPART, URLENCODED, parse_media_type
-from postman_contracts.contracts._text import as_text
+from postman_contracts.collection import MULTIPART, URLENCODED, parse_media_type
+from postman_contracts.contracts import as_text
 
 __all__ = ["Exchange", "HttpRequest", "HttpResponse", "RequestSpec", "form_pairs"]
 

@@ -24,9 +24,8 @@ from xml.etree import ElementTree
 
 from postman_contracts.checking._exchange import HttpResponse
 from postman_contracts.checking._violations import Violation
-from postman_contracts.collection._media import parse_media_type
-from postman_contracts.contracts._model import OperationContract, ResponseContract
-from postman_contracts.contracts._routing import soap_body_element
+from postman_contracts.collection import parse_media_type
+from postman_contracts.contracts import OperationContract, ResponseContract, soap_body_element
 
 __all__ = ["representation_violations", "xml_root"]
 

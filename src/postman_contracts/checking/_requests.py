@@ -34,13 +34,26 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from postman_contracts.checking._checks import Checker, json_path
 from postman_contracts.checking._exchange import HttpRequest
 from postman_contracts.checking._representation import xml_root
-from postman_contracts.collection._media import media_kind, parse_media_type, same_media_type
-from postman_contracts.collection._pointer import unescape_token
-from postman_contracts.contracts._catalog import ErrorEntry, Trigger, generic_pointer, to_pointer
-from postman_contracts.contracts._evidence import presence_asserted
-from postman_contracts.contracts._model import ContractSet, OperationContract, Parameter
-from postman_contracts.contracts._routing import RouteKey, request_key_value
-from postman_contracts.contracts._text import FILE_VALUE, read_as_schema
+from postman_contracts.collection import (
+    media_kind,
+    parse_media_type,
+    same_media_type,
+    unescape_token,
+)
+from postman_contracts.contracts import (
+    FILE_VALUE,
+    ContractSet,
+    ErrorEntry,
+    OperationContract,
+    Parameter,
+    RouteKey,
+    Trigger,
+    generic_pointer,
+    presence_asserted,
+    read_as_schema,
+    request_key_value,
+    to_pointer,
+)
 
 __all__ = [
     "Issue",

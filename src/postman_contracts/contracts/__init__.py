@@ -14,8 +14,10 @@ from postman_contracts._errors import ContractError
 from postman_contracts.contracts._atomic import write_file_atomic as write_file_atomic
 from postman_contracts.contracts._build import build_contracts, redact_json, stream_contracts
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
+from postman_contracts.contracts._catalog import generic_pointer as generic_pointer
 from postman_contracts.contracts._catalog import pointer_to_path as pointer_to_path
 from postman_contracts.contracts._catalog import reports_failure as reports_failure
+from postman_contracts.contracts._catalog import to_pointer as to_pointer
 from postman_contracts.contracts._diff import Change, diff_contracts
 from postman_contracts.contracts._diff_report import FAIL_ON as FAIL_ON
 from postman_contracts.contracts._diff_report import fails as fails
@@ -24,7 +26,9 @@ from postman_contracts.contracts._diff_report import (
     render_markdown as render_diff_markdown,
 )
 from postman_contracts.contracts._diff_report import render_text as render_diff_text
+from postman_contracts.contracts._evidence import EVIDENCE_KEY as EVIDENCE_KEY
 from postman_contracts.contracts._evidence import EvidencePolicy, asserted_schema
+from postman_contracts.contracts._evidence import presence_asserted as presence_asserted
 from postman_contracts.contracts._files import (
     check_tree,
     dump_json,
@@ -54,11 +58,17 @@ from postman_contracts.contracts._model import (
 from postman_contracts.contracts._open import open_contracts
 from postman_contracts.contracts._openapi import to_openapi
 from postman_contracts.contracts._read import is_contracts_dir, load_contracts
+from postman_contracts.contracts._response_headers import header_asserted as header_asserted
 from postman_contracts.contracts._response_headers import is_contract_header as is_contract_header
+from postman_contracts.contracts._routing import RouteKey as RouteKey
+from postman_contracts.contracts._routing import request_key_value as request_key_value
+from postman_contracts.contracts._routing import soap_body_element as soap_body_element
 from postman_contracts.contracts._text import FILE_VALUE as FILE_VALUE
+from postman_contracts.contracts._text import as_text as as_text
+from postman_contracts.contracts._text import read_as_schema as read_as_schema
 
-# Besides __all__, the names imported `as` themselves above are shared with the surfaces
-# (server, client, mock, cli), which reach a package only through its __init__; they are not
+# Besides __all__, the names imported `as` themselves above are shared with the packages above
+# (a package reaches another only through its __init__); they are not
 # part of the public API.
 
 __all__ = [

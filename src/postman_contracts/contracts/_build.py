@@ -17,6 +17,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from postman_contracts.collection import (
+    API_KEY_HEADERS,
+    CREDENTIAL_HEADERS,
+    URLENCODED,
     Auth,
     Collection,
     Example,
@@ -24,12 +27,13 @@ from postman_contracts.collection import (
     Placeholder,
     Redactor,
     Request,
+    TypeSlot,
+    collector_paused,
+    fill_slots,
     find_placeholders,
+    media_kind,
+    parse_media_type,
 )
-from postman_contracts.collection._gc import collector_paused
-from postman_contracts.collection._media import URLENCODED, media_kind, parse_media_type
-from postman_contracts.collection._placeholders import TypeSlot, fill_slots
-from postman_contracts.collection._secrets import API_KEY_HEADERS, CREDENTIAL_HEADERS
 from postman_contracts.contracts._catalog import (
     Envelope,
     ErrorEntry,

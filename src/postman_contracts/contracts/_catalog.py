@@ -47,8 +47,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from postman_contracts.collection import Example, Operation, Placeholder, Request
-from postman_contracts.collection._pointer import escape_token, to_pointer, unescape_token
+from postman_contracts.collection import (
+    Example,
+    Operation,
+    Placeholder,
+    Request,
+    escape_token,
+    to_pointer,
+    unescape_token,
+)
 from postman_contracts.contracts._formats import detect_format
 
 __all__ = [

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from postman_contracts._errors import ContractError
-from postman_contracts.collection._gc import collector_paused
+from postman_contracts.collection import collector_paused
 from postman_contracts.contracts._atomic import recover, replace_tree
 from postman_contracts.contracts._catalog import ErrorEntry
 from postman_contracts.contracts._model import (

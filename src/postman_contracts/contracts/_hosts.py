@@ -38,8 +38,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from postman_contracts._errors import CollectionError
-from postman_contracts.collection import CREDENTIAL_HEADERS
-from postman_contracts.collection._placeholders import (
+from postman_contracts.collection import (
+    CREDENTIAL_HEADERS,
     DYNAMIC_VARIABLES,
     PLACEHOLDER_RE,
     fill_slots,

@@ -55,8 +55,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, NoReturn
 
 from postman_contracts._errors import ContractError, InvalidArgument
-from postman_contracts.collection._placeholders import Placeholder, TypeSlot
-from postman_contracts.collection._pointer import to_pointer
+from postman_contracts.collection import Placeholder, TypeSlot, to_pointer
 from postman_contracts.contracts._evidence import EvidencePolicy, without_evidence
 from postman_contracts.contracts._formats import (
     ALL_FORMATS,

@@ -34,9 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from postman_contracts.collection._media import parse_media_type
-from postman_contracts.collection._placeholders import Placeholder
-from postman_contracts.collection._pointer import escape_token, unescape_token
+from postman_contracts.collection import Placeholder, escape_token, parse_media_type, unescape_token
 
 __all__ = [
     "RouteKey",

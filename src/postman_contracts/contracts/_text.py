@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from postman_contracts.collection._placeholders import Placeholder, as_text, slot_of_text
+from postman_contracts.collection import Placeholder, as_text, slot_of_text
 
 __all__ = [
     "FILE_SCHEMA",

@@ -37,8 +37,8 @@ from postman_contracts.generators._requests import requests as valid_requests
 from postman_contracts.generators._responses import GeneratedResponse
 from postman_contracts.generators._responses import responses as documented_responses
 
-# Besides __all__, the names imported `as` themselves above are shared with the surfaces
-# (server, client, mock, cli), which reach a package only through its __init__; they are not
+# Besides __all__, the names imported `as` themselves above are shared with the packages above
+# (a package reaches another only through its __init__); they are not
 # part of the public API.
 
 __all__ = [

@@ -32,12 +32,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from postman_contracts._errors import InvalidArgument
-from postman_contracts.checking import Checker, RequestSpec, is_form, json_path
-from postman_contracts.checking._requests import required_param
-from postman_contracts.collection._placeholders import fill_slots
-from postman_contracts.contracts import ContractSet, OperationContract
-from postman_contracts.contracts._evidence import EVIDENCE_KEY, asserted_schema
-from postman_contracts.contracts._text import as_text, read_as_schema
+from postman_contracts.checking import Checker, RequestSpec, is_form, json_path, required_param
+from postman_contracts.collection import fill_slots
+from postman_contracts.contracts import (
+    EVIDENCE_KEY,
+    ContractSet,
+    OperationContract,
+    as_text,
+    asserted_schema,
+    read_as_schema,
+)
 from postman_contracts.generators._coverage_values import (
     DELETE,
     bounds,

@@ -14,8 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._text import read_as_schema
+from postman_contracts.contracts import FORMAT_CHECKER, read_as_schema
 from postman_contracts.generators._mutations import _WRONG_TEXT
 
 __all__ = [

@@ -19,9 +19,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from postman_contracts.checking import RequestSpec, is_form, json_path, match_route, unsafe_url
-from postman_contracts.collection._pointer import unescape_token
-from postman_contracts.contracts import ContractSet, OperationContract, Trigger
-from postman_contracts.contracts._catalog import to_pointer
+from postman_contracts.collection import unescape_token
+from postman_contracts.contracts import ContractSet, OperationContract, Trigger, to_pointer
 
 __all__ = ["Mutation", "mutation_sites", "served", "wrong_method"]
 

@@ -25,13 +25,23 @@ from jsonschema import Draft202012Validator
 
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.checking import RequestSpec, is_form, unsafe_url
-from postman_contracts.collection._media import media_kind
-from postman_contracts.collection._placeholders import TypeSlot, fill_slots, slot_sample
-from postman_contracts.collection._pointer import unescape_token
-from postman_contracts.contracts import ContractSet, ErrorEntry, OperationContract, Parameter
-from postman_contracts.contracts._catalog import generic_pointer
-from postman_contracts.contracts._formats import FORMAT_CHECKER
-from postman_contracts.contracts._text import as_text, read_as_schema
+from postman_contracts.collection import (
+    TypeSlot,
+    fill_slots,
+    media_kind,
+    slot_sample,
+    unescape_token,
+)
+from postman_contracts.contracts import (
+    FORMAT_CHECKER,
+    ContractSet,
+    ErrorEntry,
+    OperationContract,
+    Parameter,
+    as_text,
+    generic_pointer,
+    read_as_schema,
+)
 from postman_contracts.generators._from_schema import from_schema
 from postman_contracts.generators._mutations import Mutation, mutation_sites, wrong_method
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeGuard
 
 from postman_contracts._errors import InvalidArgument
-from postman_contracts.collection._pointer import escape_token, unescape_token
+from postman_contracts.collection import escape_token, unescape_token
 
 __all__ = [
     "ANNOTATIONS",
