@@ -216,3 +216,21 @@ def test_line_documents_a_second_host_of_its_own(conversion: str) -> None:
     }
     on_data = [op.id for op in contracts.operations if op.request.host == "api-data.line.me"]
     assert len(on_data) == 5
+
+
+def test_placeholders_an_api_documents_in_a_body_are_sent_as_saved() -> None:
+    """Adyen's Forward API takes ``{{number}}`` and ``{{credentials}}`` in the body and fills
+    them itself from the stored card: a body's text is replayed as saved (as Postman sends a
+    variable it has no value for), and is no unresolved variable of the run."""
+    from postman_contracts.contracts._hosts import fill_values
+    from postman_contracts.server._cases import replay_request
+    from tests.paths import SHARED
+
+    contracts = build_contracts(
+        load_collection(SHARED / "corpus" / "adyen-checkout-v72.postman_collection.json")
+    )
+    forward = contracts.operation("recurring/forward/forward-stored-payment-details")
+    assert _unresolved(contracts) == []
+    spec = replay_request(forward, forward.examples[0], fill_values(forward, contracts.values))
+    assert spec.body["request"]["headers"] == {"Authorization": "Basic {{credentials}}"}
+    assert '"number":"{{number}}"' in spec.body["request"]["body"]

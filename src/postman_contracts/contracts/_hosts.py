@@ -21,9 +21,12 @@ server. So, before a run:
   and another ``shoes``, at the same place (a path segment, a query parameter, a header),
   takes the value shown. Postman's dynamic
   variables (``{{$guid}}``) are drawn fresh. Path variables (``:id``) and the slots of a
-  body are drawn by the generators, never errors. Anything else is an
-  :class:`Unresolved`, which the surfaces report before the first request, naming the
-  variable, the item and where it occurs.
+  body are drawn by the generators, never errors. The text of a saved example's body is
+  replayed as saved, as Postman sends a variable it has no value for: some APIs document
+  ``{{placeholders}}`` of their own in a body (Adyen's Forward API fills ``{{number}}`` and
+  ``{{credentials}}`` with the stored card itself), so one there is no variable of ours.
+  Anything else is an :class:`Unresolved`, which the surfaces report before the first
+  request, naming the variable, the item and where it occurs.
 
 A whole path segment ``{{id}}`` is a path parameter, as ``:id`` is (the diff, the mock's
 routing and the OpenAPI export read it so): without a value it is drawn, not an error
