@@ -245,3 +245,45 @@ def test_the_diff_tells_keyed_operations_apart(tmp_path: Path) -> None:
     added = diff_contracts(alone, both)
     assert [(c.kind, sorted(c.breaks)) for c in added] == [("operation-added", ["servers"])]
     assert diff_contracts(both, _build(tmp_path, soap_collection())) == []
+
+
+def _soap12(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc``'s SOAP 1.1 actions as SOAP 1.2 ones: no ``SOAPAction`` header, the action a
+    parameter of ``application/soap+xml`` (RFC 3902), the 1.2 envelope namespace."""
+    text = json.dumps(doc).replace(
+        "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope"
+    )
+    out = json.loads(text)
+    for item in out["item"]:
+        for req in (item["request"], *(x["originalRequest"] for x in item["response"])):
+            action = next(h["value"] for h in req["header"] if h["key"] == "SOAPAction")
+            req["header"] = [
+                {
+                    "key": "Content-Type",
+                    "value": f"application/soap+xml; charset=utf-8; action={action}",
+                }
+            ]
+    return out
+
+
+def test_soap_1_2_actions_are_keyed_and_routed_by_the_content_type_action(tmp_path: Path) -> None:
+    contracts = _build(tmp_path, _soap12(soap_collection()))
+    keys = _keys(contracts)
+    assert {k[0] for k in keys.values() if k} == {"media-action"}
+    assert {op: k[2] for op, k in keys.items() if k} == {
+        "create-user": ("urn:CreateUser",),
+        "delete-user": ("urn:DeleteUser",),
+    }
+    body = envelope(element("DeleteUser", "<u:id>1</u:id>")).replace(
+        "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope"
+    )
+
+    def sent(action: str) -> HttpRequest:
+        content_type = f'application/soap+xml; charset=utf-8; action="{action}"'
+        return HttpRequest(
+            "POST", "http://h/soap", (("Content-Type", content_type),), body.encode()
+        )
+
+    assert _judge(contracts, sent("urn:DeleteUser")) == ("delete-user", [])
+    assert _judge(contracts, sent("urn:CreateUser"))[0] == "create-user"
+    assert _judge(contracts, sent("urn:RenameUser"))[1] == ["unroutable"]
