@@ -26,6 +26,7 @@ from postman_contracts.contracts import (
     OperationContract,
     ResponseContract,
     asserted_schema,
+    graphql_response_keys,
     header_asserted,
     read_as_schema,
     reports_failure,
@@ -133,6 +134,9 @@ class Checker:
                     actual=str(response.status),
                 )
             ]
+        graphql = self._graphql(op, response)
+        if graphql:
+            return graphql
         if expect.kind == "example" and expect.response is not None:
             return self._example(op, response, expect.response, expect.error)
         if expect.kind == "any_example" and expect.alternatives:
@@ -165,6 +169,38 @@ class Checker:
                 )
             ]
         return []
+
+    def _graphql(self, op: OperationContract, response: HttpResponse) -> list[Violation]:
+        """A GraphQL answer's ``data`` holds the response keys of the fields its query selects,
+        and no others (GraphQL spec, "Response Format"): a server answering another
+        operation's data fails, whatever the examples show. Only where every document the
+        operation is documented with can be read (no top-level fragments or directives); a
+        key is demanded when every document selects it, allowed when one does."""
+        if op.request.graphql is None:
+            return []
+        body = self._json_or_none(response)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            return []
+        shapes = self.contracts.memo(("graphql keys", op.id), lambda: _graphql_shapes(op))
+        if not shapes:
+            return []
+        required = frozenset.intersection(*shapes)
+        allowed = frozenset.union(*shapes)
+        missing, extra = sorted(required - data.keys()), sorted(set(data) - allowed)
+        if not missing and not extra:
+            return []
+        said = [f"missing {', '.join(missing)}"] * bool(missing)
+        said += [f"not selected {', '.join(extra)}"] * bool(extra)
+        return [
+            Violation(
+                check="graphql",
+                title="The GraphQL data does not answer the fields its query selects",
+                message="; ".join(said),
+                expected=", ".join(sorted(required)),
+                actual=", ".join(sorted(data)) or "no field",
+            )
+        ]
 
     def _client_error(self, response: HttpResponse) -> list[Violation]:
         """Any 4xx, in any body: where the documentation names no error for a case, HTTP's
@@ -487,3 +523,16 @@ class Checker:
 
 def _failed(record: dict[str, Any], env: Envelope) -> bool:
     return reports_failure(record, env)  # the one detector, shared with the client side
+
+
+def _graphql_shapes(op: OperationContract) -> tuple[frozenset[str], ...]:
+    """The top-level response keys of each GraphQL document ``op`` is documented with (the
+    item's and its examples'), or none when one of them cannot be read."""
+    documents = {op.request.graphql or ""}
+    for x in op.examples:
+        if isinstance(x.body, dict) and isinstance(x.body.get("query"), str):
+            documents.add(x.body["query"])
+    shapes = [graphql_response_keys(d) for d in sorted(documents) if d]
+    if not shapes or any(s is None for s in shapes):
+        return ()
+    return tuple(s for s in shapes if s is not None)

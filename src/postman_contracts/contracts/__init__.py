@@ -61,6 +61,7 @@ from postman_contracts.contracts._read import is_contracts_dir, load_contracts
 from postman_contracts.contracts._response_headers import header_asserted as header_asserted
 from postman_contracts.contracts._response_headers import is_contract_header as is_contract_header
 from postman_contracts.contracts._routing import RouteKey as RouteKey
+from postman_contracts.contracts._routing import graphql_response_keys as graphql_response_keys
 from postman_contracts.contracts._routing import request_key_value as request_key_value
 from postman_contracts.contracts._routing import soap_body_element as soap_body_element
 from postman_contracts.contracts._text import FILE_VALUE as FILE_VALUE

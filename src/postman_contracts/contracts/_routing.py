@@ -40,6 +40,7 @@ __all__ = [
     "RouteKey",
     "Shown",
     "graphql_operation_name",
+    "graphql_response_keys",
     "key_value",
     "request_key_value",
     "route_keys",
@@ -228,6 +229,66 @@ def _first_field(tokens: Sequence[str], brace: int) -> str | None:
     if i + 2 < len(tokens) and tokens[i + 1] == ":":  # alias: field
         return tokens[i + 2]
     return tokens[i]
+
+
+def graphql_response_keys(document: str) -> frozenset[str] | None:
+    """The keys a GraphQL response's ``data`` holds for ``document``'s first operation: its
+    top-level fields' response keys (an alias, else the name; GraphQL spec, "Response
+    Format"). ``None`` when that cannot be told from the text: no operation, a fragment at
+    the top level (``...Fields``, ``... on Query``), or a directive (``@include``) that may
+    leave a field out."""
+    tokens = _gql_tokens(document)
+    i, start = 0, None
+    while i < len(tokens) and start is None:
+        if tokens[i] == "fragment":
+            i = _skip_block(tokens, i)
+        elif tokens[i] in ("query", "mutation", "subscription") or tokens[i] == "{":
+            start = _selection_start(tokens, i)
+        else:
+            i += 1
+    if start is None:
+        return None
+    keys: set[str] = set()
+    i = start + 1
+    while i < len(tokens) and tokens[i] != "}":
+        token = tokens[i]
+        if token in ("...", "@") or not (token[0].isalpha() or token[0] == "_"):
+            return None
+        key, i = token, i + 1
+        if i + 1 < len(tokens) and tokens[i] == ":":  # alias: field
+            i += 2
+        if i < len(tokens) and tokens[i] == "(":
+            i = _skip_pair(tokens, i, "(", ")")
+        if i < len(tokens) and tokens[i] == "@":
+            return None
+        if i < len(tokens) and tokens[i] == "{":
+            i = _skip_pair(tokens, i, "{", "}")
+        keys.add(key)
+    return frozenset(keys) if keys else None
+
+
+def _selection_start(tokens: Sequence[str], i: int) -> int | None:
+    """The index of the ``{`` opening the selection set of the operation at ``i`` (past its
+    variable definitions, whose default values may hold braces)."""
+    while i < len(tokens):
+        if tokens[i] == "(":
+            i = _skip_pair(tokens, i, "(", ")")
+        elif tokens[i] == "{":
+            return i
+        else:
+            i += 1
+    return None
+
+
+def _skip_pair(tokens: Sequence[str], i: int, opening: str, closing: str) -> int:
+    """The index past the ``closing`` token matching the ``opening`` one at ``i``."""
+    depth = 0
+    while i < len(tokens):
+        depth += (tokens[i] == opening) - (tokens[i] == closing)
+        i += 1
+        if depth == 0:
+            break
+    return i
 
 
 # -- computing the keys of a route -----------------------------------------------------------
