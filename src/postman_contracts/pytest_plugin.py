@@ -6,44 +6,5 @@ Everything is implemented in :mod:`postman_contracts.plugin`; this module only n
 
 from __future__ import annotations
 
-from postman_contracts.plugin import (
-    RUN_KEY,
-    SETTINGS_KEY,
-    check_response,
-    contract_mock,
-    contract_responses,
-    contract_session,
-    contracts,
-    pytest_addhooks,
-    pytest_addoption,
-    pytest_collect_file,
-    pytest_collection,
-    pytest_collection_finish,
-    pytest_configure,
-    pytest_configure_node,
-    pytest_ignore_collect,
-    pytest_report_header,
-    pytest_sessionfinish,
-    pytest_unconfigure,
-)
-
-__all__ = [
-    "RUN_KEY",
-    "SETTINGS_KEY",
-    "check_response",
-    "contract_mock",
-    "contract_responses",
-    "contract_session",
-    "contracts",
-    "pytest_addhooks",
-    "pytest_addoption",
-    "pytest_collect_file",
-    "pytest_collection",
-    "pytest_collection_finish",
-    "pytest_configure",
-    "pytest_configure_node",
-    "pytest_ignore_collect",
-    "pytest_report_header",
-    "pytest_sessionfinish",
-    "pytest_unconfigure",
-]
+from postman_contracts.plugin import *  # noqa: F403 -- pytest reads hooks and fixtures by name
+from postman_contracts.plugin import __all__ as __all__
