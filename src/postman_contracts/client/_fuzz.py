@@ -24,14 +24,14 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import given, seed
 
 from postman_contracts._errors import InvalidArgument
 from postman_contracts.checking import Exchange, Violation, Violations, render_failure
 from postman_contracts.client._contract import documented
 from postman_contracts.client._mock import ClientCall, ContractMock
 from postman_contracts.contracts import OperationContract, reports_failure
-from postman_contracts.generators import GeneratedResponse, documented_responses
+from postman_contracts.generators import GeneratedResponse, documented_responses, fuzz_settings
 
 __all__ = ["ContractResponses", "mentions"]
 
@@ -169,15 +169,7 @@ class ContractResponses:
         if count == 0:
             return
 
-        @settings(
-            max_examples=count,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            report_multiple_bugs=False,
-            suppress_health_check=list(HealthCheck),
-            phases=(Phase.explicit, Phase.generate, Phase.shrink),
-        )
+        @fuzz_settings(count)
         @seed(self.seed)
         @given(response=documented_responses(op))
         def check_client(response: GeneratedResponse) -> None:

@@ -16,6 +16,7 @@ from postman_contracts._errors import InvalidArgument
 from postman_contracts.generators._coverage import MAX_CASES, CoverageCase, coverage_cases
 from postman_contracts.generators._deprecated import requests, responses
 from postman_contracts.generators._from_schema import from_schema
+from postman_contracts.generators._fuzz_settings import fuzz_settings as fuzz_settings
 from postman_contracts.generators._mutations import wrong_method as wrong_method
 from postman_contracts.generators._requests import (
     KINDS,

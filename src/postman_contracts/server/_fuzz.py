@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import given, seed, settings
 from hypothesis.errors import Flaky
 
 from postman_contracts.checking import (
@@ -30,6 +30,7 @@ from postman_contracts.generators import (
     CoverageCase,
     InvalidRequest,
     documented_invalid_requests,
+    fuzz_settings,
     invalid_requests,
     valid_requests,
 )
@@ -82,16 +83,7 @@ class Sender(Protocol):
 
 
 def _settings(run: Sender) -> settings:
-    return settings(
-        max_examples=run.fuzz_examples,
-        database=None,
-        deadline=None,
-        derandomize=False,
-        report_multiple_bugs=False,
-        suppress_health_check=list(HealthCheck),
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
-        print_blob=False,
-    )
+    return fuzz_settings(run.fuzz_examples, print_blob=False)
 
 
 def _violations_in(err: BaseException) -> Violations | None:
