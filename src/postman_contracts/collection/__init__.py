@@ -32,6 +32,7 @@ from postman_contracts.collection._model import (
     Url,
     Variable,
 )
+from postman_contracts.collection._model import forget_parsed as forget_parsed
 from postman_contracts.collection._placeholders import DYNAMIC_VARIABLES as DYNAMIC_VARIABLES
 from postman_contracts.collection._placeholders import PLACEHOLDER_RE as PLACEHOLDER_RE
 from postman_contracts.collection._placeholders import (

@@ -40,11 +40,11 @@ from postman_contracts.collection._model import (
 from postman_contracts.collection._parts import (
     Where,
     check_body_size,
+    deferred_json_body,
     expect_dict,
     expect_list,
     kind,
     looks_like_json,
-    parse_json_body,
     read_auth,
     read_body,
     read_description,
@@ -455,7 +455,7 @@ def read_example(value: object, where: Where) -> Example:
     shaped = language.lower() not in _NOT_JSON_LANGUAGES and looks_like_json(body, "", "")
     parsed = NOT_JSON
     if body and (declared or shaped):
-        parsed = parse_json_body(body, where.at("body"), declared=declared)
+        parsed = deferred_json_body(body, where.at("body"), declared=declared)
     original = e.get("originalRequest")
     return Example(
         name=text(e.get("name"), where.at("name"), "example name"),

@@ -20,6 +20,7 @@ from postman_contracts.collection._model import (
     NOT_JSON,
     Auth,
     Body,
+    Deferred,
     FormPart,
     Header,
     LoadWarning,
@@ -346,6 +347,19 @@ def parse_json_body(body: str, where: Where, *, declared: bool) -> Any:
         return NOT_JSON
 
 
+def deferred_json_body(body: str, where: Where, *, declared: bool) -> Any:
+    """:func:`parse_json_body`'s verdict now, its value later: :data:`NOT_JSON`, or a
+    :class:`Deferred` parse of a body that parses (see ``_model._ParsedOnUse``).
+
+    The body is parsed here, so that its errors and warnings come at load, and the value let
+    go: the model keeps the text, and a large collection's parsed bodies would be more than
+    half its memory.
+    """
+    if parse_json_body(body, where, declared=declared) is NOT_JSON:
+        return NOT_JSON
+    return Deferred(functools.partial(parse_json_text, body, max_depth=where.limits.max_depth))
+
+
 def _read_parts(value: object, where: Where, mode: str) -> tuple[FormPart, ...]:
     out = []
     for i, raw in enumerate(expect_list(value, where, mode)):
@@ -391,7 +405,9 @@ def read_body(value: object, where: Where, content_type: str) -> Body | None:
         if isinstance(options, dict) and isinstance(options.get("raw"), dict):
             language = text(options["raw"].get("language"), where.at("options"), "language")
         declared = looks_like_json(raw, language, content_type)
-        parsed = parse_json_body(raw, where.at("raw"), declared=declared) if declared else NOT_JSON
+        parsed = NOT_JSON
+        if declared:
+            parsed = deferred_json_body(raw, where.at("raw"), declared=True)
         return Body(mode="raw", raw=raw, language=language, json=parsed)
     if mode in ("urlencoded", "formdata"):
         form: Literal["urlencoded", "formdata"] = "formdata" if mode == "formdata" else "urlencoded"

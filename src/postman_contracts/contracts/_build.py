@@ -31,6 +31,7 @@ from postman_contracts.collection import (
     collector_paused,
     fill_slots,
     find_placeholders,
+    forget_parsed,
     media_kind,
     parse_media_type,
 )
@@ -296,6 +297,10 @@ class _Builder:
         self.redact = Redactor(collection.secrets)
         self.envelope: Envelope | None = detect_envelope(collection.operations)
         self.route_keys = self._route_keys()
+        # Both read bodies across the collection; each operation's are read again, one
+        # operation at a time, when it is built (see forget_parsed).
+        for op in collection.operations:
+            forget_parsed(op)
 
     def _route_keys(self) -> dict[str, RouteKey]:
         """The routing key of each operation that shares its method and path with others
@@ -743,7 +748,14 @@ def stream_contracts(
         secrets=collection.secrets,
         values=dict(collection.values),
     )
-    return header, (builder.operation(op) for op in collection.operations)
+    return header, _built(builder, collection)
+
+
+def _built(builder: _Builder, collection: Collection) -> Iterator[OperationContract]:
+    """Each operation's contract; its bodies' parsed JSON is let go once it is built."""
+    for op in collection.operations:
+        yield builder.operation(op)
+        forget_parsed(op)
 
 
 def build_contracts(collection: Collection, options: InferenceOptions | None = None) -> ContractSet:

@@ -48,6 +48,7 @@ shows, so its value is never typed.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -126,6 +127,7 @@ _NOT_CONTRACT_RE: Final = re.compile(
 UNTYPED_HEADERS: Final = frozenset({"retry-after"})
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every header of every example: names repeat
 def is_contract_header(name: str) -> bool:
     """Whether a response header called ``name`` can be part of an API's contract (see the
     module's rules): ``Location`` yes, ``Date`` or ``X-Request-Id`` never."""
