@@ -4,15 +4,15 @@ Why it exists: Postman's JSON allows the same thing many ways (a URL as text or 
 parameters as an object in v2.0 and as key/value lists in v2.1, headers as a list, a string or
 ``null``). The loader settles all of that once, so every later layer reads one frozen shape.
 Nothing here parses; see :mod:`postman_contracts.collection._loader` (which may hand a body's
-parse over as :class:`Deferred`, run on first read: see :class:`_ParsedOnUse`).
+parse over as a :class:`~._deferred.Deferred`, run on first read: see ``_JSON`` below).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import Any, Literal
 
+from postman_contracts.collection._deferred import DeferredField, deferred_fields
 from postman_contracts.collection._placeholders import Placeholder, find_placeholders
 
 __all__ = [
@@ -59,60 +59,12 @@ class _NotJson:
 #: Stands for "this body is not JSON" (absent, another language, or JSON that did not parse).
 NOT_JSON: Any = _NotJson()
 
-
-class Deferred:
-    """A body's JSON as a parse to run when it is first read (the loader has checked that it
-    parses: its errors and warnings came at load)."""
-
-    __slots__ = ("parse",)
-
-    def __init__(self, parse: Callable[[], Any]) -> None:
-        self.parse = parse
-
-
-class _ParsedOnUse:
-    """The ``json`` field of :class:`Body` and :class:`Example`: a value, or a parse deferred.
-
-    Why it exists: a large collection's parsed bodies are more than half its model in memory,
-    and only building contracts reads them, one operation at a time. Given a
-    :class:`Deferred`, the field parses on first read and keeps the value until
-    :func:`forget_parsed` lets it go (it is parsed again if read again). Anything else given
-    is the value, as with a plain field. A dataclass field whose default is a descriptor
-    goes through it, in ``__init__`` as anywhere.
-    """
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._value, self._deferred = f"_{name}_value", f"_{name}_deferred"
-
-    @overload
-    def __get__(self, obj: None, objtype: type | None = None) -> Any: ...
-    @overload
-    def __get__(self, obj: object, objtype: type | None = None) -> Any: ...
-    def __get__(self, obj: object | None, objtype: type | None = None) -> Any:
-        if obj is None:
-            return NOT_JSON  # the field's default, as the dataclass reads it
-        state = obj.__dict__
-        try:
-            return state[self._value]
-        except KeyError:
-            value = state[self._value] = state[self._deferred].parse()
-            return value
-
-    def __set__(self, obj: object, value: Any) -> None:
-        if type(value) is Deferred:
-            obj.__dict__[self._deferred] = value
-        else:
-            obj.__dict__[self._value] = value
-
-    def holds_json(self, obj: object) -> bool:
-        """Whether ``obj``'s body is JSON, without parsing it."""
-        state = obj.__dict__
-        return self._deferred in state or state.get(self._value, NOT_JSON) is not NOT_JSON
-
-    def forget(self, obj: object) -> None:
-        """Drop ``obj``'s parsed value if it can be parsed again."""
-        if self._deferred in obj.__dict__:
-            obj.__dict__.pop(self._value, None)
+#: The ``json`` field of :class:`Body` and :class:`Example` may be given later: a large
+#: collection's parsed bodies are more than half its model in memory, yet only building
+#: contracts reads them, one operation at a time. The loader checks that a body parses (its
+#: errors and warnings come at load) and hands the parse over deferred; :func:`forget_parsed`
+#: lets the value go (it is parsed again if read again).
+_PARSED_ON_USE = deferred_fields("json", keep=True)
 
 
 @dataclass(frozen=True)
@@ -221,6 +173,7 @@ class FormPart:
     disabled: bool = False
 
 
+@_PARSED_ON_USE
 @dataclass(frozen=True)
 class Body:
     """A request body in any Postman mode.
@@ -239,7 +192,7 @@ class Body:
     mode: BodyMode = "none"
     raw: str = ""
     language: str = ""
-    json: Any = _ParsedOnUse()
+    json: Any = NOT_JSON
     parts: tuple[FormPart, ...] = ()
     graphql_variables: str = ""
     file_src: str = ""
@@ -247,7 +200,7 @@ class Body:
     @property
     def is_json(self) -> bool:
         """Whether the body holds parsed JSON."""
-        return _JSON.holds_json(self)
+        return _is_json(self)
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -298,6 +251,7 @@ class Request:
         return None
 
 
+@_PARSED_ON_USE
 @dataclass(frozen=True)
 class Example:
     """A saved example response, with the request that produced it.
@@ -319,7 +273,7 @@ class Example:
     status_text: str = ""
     headers: tuple[Header, ...] = ()
     body: str = ""
-    json: Any = _ParsedOnUse()
+    json: Any = NOT_JSON
     preview_language: str = ""
     original_request: Request | None = None
     pointer: str = ""
@@ -335,7 +289,7 @@ class Example:
     @property
     def is_json(self) -> bool:
         """Whether the body holds parsed JSON."""
-        return _JSON.holds_json(self)
+        return _is_json(self)
 
 
 @dataclass(frozen=True)
@@ -423,9 +377,6 @@ class Collection:
         raise KeyError(f"no operation {operation_id!r}; the collection has: {known}")
 
 
-_JSON: _ParsedOnUse = Body.__dict__["json"]
-
-
 def forget_parsed(op: Operation) -> None:
     """Let go of the parsed JSON bodies of ``op`` (its request's and its examples'), which
     are parsed again if read again: what a caller does once it has built ``op``'s contract,
@@ -433,4 +384,14 @@ def forget_parsed(op: Operation) -> None:
     requests = (op.request, *(e.original_request for e in op.examples))
     for holder in (*op.examples, *(r.body for r in requests if r is not None)):
         if holder is not None:
-            _JSON.forget(holder)
+            _json_field(holder).forget(holder)
+
+
+def _json_field(holder: Body | Example) -> DeferredField:
+    return type(holder).__dict__["json"]  # type: ignore[no-any-return]
+
+
+def _is_json(holder: Body | Example) -> bool:
+    """Whether ``holder``'s body is JSON, without parsing it."""
+    field = _json_field(holder)
+    return field.deferred(holder) or field.known(holder, NOT_JSON) is not NOT_JSON

@@ -14,13 +14,13 @@ import re
 from typing import Any, Literal
 
 from postman_contracts._errors import CollectionError
+from postman_contracts.collection._deferred import later
 from postman_contracts.collection._jsontext import JsonTextError, parse_json_text
 from postman_contracts.collection._media import media_kind
 from postman_contracts.collection._model import (
     NOT_JSON,
     Auth,
     Body,
-    Deferred,
     FormPart,
     Header,
     LoadWarning,
@@ -349,7 +349,7 @@ def parse_json_body(body: str, where: Where, *, declared: bool) -> Any:
 
 def deferred_json_body(body: str, where: Where, *, declared: bool) -> Any:
     """:func:`parse_json_body`'s verdict now, its value later: :data:`NOT_JSON`, or a
-    :class:`Deferred` parse of a body that parses (see ``_model._ParsedOnUse``).
+    deferred parse (:func:`~._deferred.later`) of a body that parses (see ``_model._JSON``).
 
     The body is parsed here, so that its errors and warnings come at load, and the value let
     go: the model keeps the text, and a large collection's parsed bodies would be more than
@@ -357,7 +357,7 @@ def deferred_json_body(body: str, where: Where, *, declared: bool) -> Any:
     """
     if parse_json_body(body, where, declared=declared) is NOT_JSON:
         return NOT_JSON
-    return Deferred(functools.partial(parse_json_text, body, max_depth=where.limits.max_depth))
+    return later(functools.partial(parse_json_text, body, max_depth=where.limits.max_depth))
 
 
 def _read_parts(value: object, where: Where, mode: str) -> tuple[FormPart, ...]:

@@ -10,10 +10,11 @@ Every value taken from the collection passes through the redactor on its way in.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from postman_contracts.collection import (
@@ -21,6 +22,7 @@ from postman_contracts.collection import (
     CREDENTIAL_HEADERS,
     URLENCODED,
     Auth,
+    Body,
     Collection,
     Example,
     Operation,
@@ -32,6 +34,7 @@ from postman_contracts.collection import (
     fill_slots,
     find_placeholders,
     forget_parsed,
+    later,
     media_kind,
     parse_media_type,
 )
@@ -63,6 +66,8 @@ from postman_contracts.contracts._text import (
 )
 
 __all__ = ["build_contracts", "redact_json", "stream_contracts"]
+
+T = TypeVar("T")
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _FORM_TYPES = {"urlencoded": "application/x-www-form-urlencoded", "formdata": "multipart/form-data"}
@@ -591,21 +596,23 @@ class _Builder:
         by_status: dict[int | None, list[Example]] = {}
         for e in op.examples:
             by_status.setdefault(e.status, []).append(e)
-        headers = {status: self.response_headers(found) for status, found in by_status.items()}
+        # Worked out when first read (see ResponseContract), once for all the examples that
+        # share them.
+        headers = {
+            status: later(_once(functools.partial(self.response_headers, found)))
+            for status, found in by_status.items()
+        }
         groups: dict[tuple[Any, ...], list[Example]] = {}
         for e in op.examples:
             shape = tuple(sorted(e.json)) if isinstance(e.json, dict) else type(e.json).__name__
             groups.setdefault((e.status, shape if e.is_json else e.content_type), []).append(e)
         out: list[ResponseContract] = []
         for members in groups.values():
-            schema = self.schema_of(e.json for e in members if e.is_json)
-            if schema is not None:
-                status = members[0].status
-                title = f"{self.collection.name} / {op.item_path}: {status} response"
-                examples = _unique([_typed_copy(e.json, self.redact) for e in members if e.is_json])
-                schema = _annotate(
-                    schema, title, "Examples: " + ", ".join(e.name for e in members), examples
-                )
+            schema = (
+                later(_once(functools.partial(self.response_schema, op, members)))
+                if any(e.is_json for e in members)
+                else None
+            )
             out.extend(
                 ResponseContract(
                     example=e.name,
@@ -619,6 +626,19 @@ class _Builder:
             )
         order = {e.name: i for i, e in enumerate(op.examples)}
         return tuple(sorted(out, key=lambda r: order[r.example]))
+
+    def response_schema(self, op: Operation, members: list[Example]) -> dict[str, Any] | None:
+        """The schema of a group of ``op``'s examples of one status and shape."""
+        schema = self.schema_of(e.json for e in members if e.is_json)
+        if schema is not None:
+            status = members[0].status
+            title = f"{self.collection.name} / {op.item_path}: {status} response"
+            examples = _unique([_typed_copy(e.json, self.redact) for e in members if e.is_json])
+            schema = _annotate(
+                schema, title, "Examples: " + ", ".join(e.name for e in members), examples
+            )
+        forget_parsed(op)  # read on first use, after the build let them go
+        return schema
 
     def error(
         self,
@@ -643,6 +663,12 @@ class _Builder:
             details_schema=self.schema_of([details]) if isinstance(details, dict) else None,
         )
 
+    def json_copy(self, op: Operation, holder: Body | Example) -> Any:
+        """A body of ``op`` as its example shows it: copied, redacted, slots typed."""
+        copy = _typed_copy(holder.json, self.redact)
+        forget_parsed(op)  # read on first use, after the build let them go
+        return copy
+
     def exchange(self, op: Operation, example: Example) -> ExampleExchange:
         request = example.original_request or op.request
         body = request.body
@@ -656,7 +682,7 @@ class _Builder:
                 have = payload.get(key)
                 payload[key] = value if have is None else [*_listed(have), value]
         elif body.is_json:
-            payload = _typed_copy(body.json, self.redact)
+            payload = later(functools.partial(self.json_copy, op, body))
         else:
             payload = self.redact(body.raw) if body.mode == "raw" else None
         return ExampleExchange(
@@ -678,7 +704,7 @@ class _Builder:
                 for h in example.headers
                 if h.key.lower() == "content-type" or is_contract_header(h.key)
             ),
-            response_body=_typed_copy(example.json, self.redact)
+            response_body=later(functools.partial(self.json_copy, op, example))
             if example.is_json
             else self.redact(example.body),
             response_is_json=example.is_json,
@@ -708,6 +734,18 @@ def _typed_samples(value: Any) -> Any:
     a schema's ``examples`` must be valid under it, and stay byte-identical (no dynamic
     variable is filled here)."""
     return fill_slots(value, {}, dynamic=False)
+
+
+def _once(compute: Callable[[], T]) -> Callable[[], T]:
+    """``compute``, run once however often it is called (one value of several fields)."""
+    done: list[T] = []
+
+    def once() -> T:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return once
 
 
 def _listed(value: Any) -> list[Any]:

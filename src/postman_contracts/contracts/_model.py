@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from postman_contracts.collection import deferred_fields
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
 from postman_contracts.contracts._evidence import EvidencePolicy
 from postman_contracts.contracts._routing import RouteKey
@@ -149,6 +150,7 @@ class RequestContract:
     protocol: str = ""
 
 
+@deferred_fields("schema", "headers")
 @dataclass(frozen=True)
 class ResponseContract:
     """A documented response: one saved example, and the schema of its status group.
@@ -156,6 +158,10 @@ class ResponseContract:
     ``headers`` are the response headers documented under its status (every example of the
     status together; see :mod:`._response_headers` for which headers count), each
     ``required`` when every example of the status shows it.
+
+    Built from a collection, ``schema`` and ``headers`` are worked out when first read (as
+    are the bodies of an operation's ``examples``): collecting a large collection's tests
+    reads none of them, and each xdist worker reads only those of the tests it runs.
     """
 
     example: str
@@ -167,9 +173,14 @@ class ResponseContract:
     headers: tuple[Parameter, ...] = ()
 
 
+@deferred_fields("body", "response_body")
 @dataclass(frozen=True)
 class ExampleExchange:
-    """A saved example as a request to replay and the response it documents (secrets removed)."""
+    """A saved example as a request to replay and the response it documents (secrets removed).
+
+    Built from a collection, the JSON ``body`` and ``response_body`` are copied from it when
+    first read (see :class:`ResponseContract`).
+    """
 
     name: str
     method: str
