@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from postman_contracts import InvalidArgument
-from postman_contracts.client import ContractMock, ContractResponses
 from postman_contracts.plugin._options import SETTINGS_KEY, run_of
-from postman_contracts.server import ContractRun, Settings
+from postman_contracts.server import Settings
+
+if TYPE_CHECKING:  # imported by the fixtures that use them: see server/__init__.py
+    from postman_contracts.client import ContractMock, ContractResponses
+    from postman_contracts.server import ContractRun
 
 __all__ = [
     "check_response",
@@ -130,6 +133,8 @@ def mock_for_test(
     manager = request.config.pluginmanager
     if not manager.has_plugin(_RECORDER):
         manager.register(_OutcomeRecorder(), _RECORDER)
+    from postman_contracts.client import ContractMock
+
     state = run()
     reproduce = " ".join(
         shlex.quote(p)
@@ -155,6 +160,8 @@ def responses_for_test(
     request: pytest.FixtureRequest, mock: ContractMock, settings: Settings
 ) -> ContractResponses:
     """The ``contract_responses`` fixture's body."""
+    from postman_contracts.client import ContractResponses
+
     marker = request.node.get_closest_marker("contract_client")
     operation = str(marker.args[0]) if marker is not None and marker.args else None
     if operation is not None:

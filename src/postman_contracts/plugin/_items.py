@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from postman_contracts.checking import Violation, Violations
-from postman_contracts.contracts import OperationContract
 from postman_contracts.plugin._options import RUN_KEY
-from postman_contracts.server import Case, ContractRun, NotChecked
+
+if TYPE_CHECKING:  # imported when the tests run: see server/__init__.py
+    from postman_contracts.contracts import OperationContract
+    from postman_contracts.server import Case, ContractRun
 
 __all__ = ["ContractFile", "ContractItem", "OperationCollector", "item_name"]
 
@@ -98,6 +99,8 @@ class ContractItem(pytest.Item):
 
     def runtest(self) -> None:
         """Run the case; one that cannot be checked here is skipped, saying why."""
+        from postman_contracts.server import NotChecked
+
         case, run = self.case, self.run
 
         def arrange(op: OperationContract, example: str) -> bool:
@@ -114,6 +117,8 @@ class ContractItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """Contract violations read as the house format; anything else as pytest shows it."""
+        from postman_contracts.checking import Violation, Violations
+
         if isinstance(excinfo.value, (Violations, Violation)):
             return str(excinfo.value)
         return self.run.redact(str(excinfo.getrepr(style="short")))

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from postman_contracts import PostmanContractsError
-from postman_contracts.server import CHECKS, PHASES, ContractRun, Settings
+from postman_contracts.server import CHECKS, PHASES, Settings
+
+if TYPE_CHECKING:  # imported when there are contracts to run: see server/__init__.py
+    from postman_contracts.server import ContractRun
 
 __all__ = [
     "RUN_KEY",
@@ -85,7 +88,7 @@ _OPTIONS = (
 )
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
-RUN_KEY = pytest.StashKey[ContractRun]()
+RUN_KEY = pytest.StashKey["ContractRun"]()
 TARGET_KEY = pytest.StashKey[Path]()
 #: Where an xdist worker hands its ``verify`` figures (``Stats.to_plain``) to the controller.
 STATS_OUTPUT = "postman_contracts_stats"
@@ -226,6 +229,8 @@ def _pairs(config: pytest.Config, dest: str, form: str) -> dict[str, str]:
 def run_of(config: pytest.Config) -> ContractRun:
     """The session's run state, made on first use; a bad collection is a usage error."""
     if RUN_KEY not in config.stash:
+        from postman_contracts.server import ContractRun
+
         try:
             config.stash[RUN_KEY] = ContractRun(config.stash[SETTINGS_KEY])
         except PostmanContractsError as err:
