@@ -377,14 +377,16 @@ class Collection:
         raise KeyError(f"no operation {operation_id!r}; the collection has: {known}")
 
 
-def forget_parsed(op: Operation) -> None:
-    """Let go of the parsed JSON bodies of ``op`` (its request's and its examples'), which
-    are parsed again if read again: what a caller does once it has built ``op``'s contract,
-    so that a large collection holds its bodies as text only."""
-    requests = (op.request, *(e.original_request for e in op.examples))
-    for holder in (*op.examples, *(r.body for r in requests if r is not None)):
-        if holder is not None:
-            _json_field(holder).forget(holder)
+def forget_parsed(*of: Operation | Example | Body) -> None:
+    """Let go of the parsed JSON bodies of each operation (its request's and its examples'),
+    example or body given, which are parsed again if read again: what a caller does once it
+    has built an operation's contract, so that a large collection holds its bodies as text."""
+    for item in of:
+        if isinstance(item, Operation):
+            requests = (item.request, *(e.original_request for e in item.examples))
+            forget_parsed(*item.examples, *(r.body for r in requests if r and r.body))
+        else:
+            _json_field(item).forget(item)
 
 
 def _json_field(holder: Body | Example) -> DeferredField:

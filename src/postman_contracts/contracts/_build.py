@@ -296,8 +296,12 @@ def _file_fields(requests: Iterable[Request]) -> set[str]:
 
 
 class _Builder:
-    def __init__(self, collection: Collection, options: InferenceOptions) -> None:
+    def __init__(self, collection: Collection, options: InferenceOptions, *, lazy: bool) -> None:
         self.collection = collection
+        #: response schemas, response headers and the examples' bodies put off until first
+        #: read (see ResponseContract), or worked out now (for contracts written at once)
+        self.lazy = lazy
+        self.later: Callable[[Callable[[], Any]], Any] = later if lazy else _now
         self.options = replace(options, evidence=True)
         self.redact = Redactor(collection.secrets)
         self.envelope: Envelope | None = detect_envelope(collection.operations)
@@ -599,7 +603,7 @@ class _Builder:
         # Worked out when first read (see ResponseContract), once for all the examples that
         # share them.
         headers = {
-            status: later(_once(functools.partial(self.response_headers, found)))
+            status: self.later(_once(functools.partial(self.response_headers, found)))
             for status, found in by_status.items()
         }
         groups: dict[tuple[Any, ...], list[Example]] = {}
@@ -609,7 +613,7 @@ class _Builder:
         out: list[ResponseContract] = []
         for members in groups.values():
             schema = (
-                later(_once(functools.partial(self.response_schema, op, members)))
+                self.later(_once(functools.partial(self.response_schema, op, members)))
                 if any(e.is_json for e in members)
                 else None
             )
@@ -637,7 +641,8 @@ class _Builder:
             schema = _annotate(
                 schema, title, "Examples: " + ", ".join(e.name for e in members), examples
             )
-        forget_parsed(op)  # read on first use, after the build let them go
+        if self.lazy:
+            forget_parsed(*members)  # parsed again to be read here: let go again
         return schema
 
     def error(
@@ -663,10 +668,11 @@ class _Builder:
             details_schema=self.schema_of([details]) if isinstance(details, dict) else None,
         )
 
-    def json_copy(self, op: Operation, holder: Body | Example) -> Any:
+    def json_copy(self, holder: Body | Example) -> Any:
         """A body of ``op`` as its example shows it: copied, redacted, slots typed."""
         copy = _typed_copy(holder.json, self.redact)
-        forget_parsed(op)  # read on first use, after the build let them go
+        if self.lazy:
+            forget_parsed(holder)  # parsed again to be read here: let go again
         return copy
 
     def exchange(self, op: Operation, example: Example) -> ExampleExchange:
@@ -682,7 +688,7 @@ class _Builder:
                 have = payload.get(key)
                 payload[key] = value if have is None else [*_listed(have), value]
         elif body.is_json:
-            payload = later(functools.partial(self.json_copy, op, body))
+            payload = self.later(functools.partial(self.json_copy, body))
         else:
             payload = self.redact(body.raw) if body.mode == "raw" else None
         return ExampleExchange(
@@ -704,7 +710,7 @@ class _Builder:
                 for h in example.headers
                 if h.key.lower() == "content-type" or is_contract_header(h.key)
             ),
-            response_body=later(functools.partial(self.json_copy, op, example))
+            response_body=self.later(functools.partial(self.json_copy, example))
             if example.is_json
             else self.redact(example.body),
             response_is_json=example.is_json,
@@ -734,6 +740,11 @@ def _typed_samples(value: Any) -> Any:
     a schema's ``examples`` must be valid under it, and stay byte-identical (no dynamic
     variable is filled here)."""
     return fill_slots(value, {}, dynamic=False)
+
+
+def _now(compute: Callable[[], T]) -> T:
+    """``compute()``: what :func:`later` stands for when nothing is put off."""
+    return compute()
 
 
 def _once(compute: Callable[[], T]) -> Callable[[], T]:
@@ -766,14 +777,18 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 def stream_contracts(
-    collection: Collection, options: InferenceOptions | None = None
+    collection: Collection, options: InferenceOptions | None = None, *, lazy: bool = False
 ) -> tuple[ContractSet, Iterator[OperationContract]]:
     """The contract set of ``collection`` without its operations, and those operations built
     one at a time as they are asked for (for :func:`write_contracts`, whose memory then holds
-    one operation's contracts, not a whole large collection's)."""
+    one operation's contracts, not a whole large collection's).
+
+    ``lazy`` puts off what only running tests reads (see ``ResponseContract``); contracts
+    written at once are better built whole.
+    """
     options = options or InferenceOptions()
     with collector_paused():  # the envelope reads every example: see collection._gc
-        builder = _Builder(collection, options)
+        builder = _Builder(collection, options, lazy=lazy)
     header = ContractSet(
         name=collection.name,
         operations=(),
@@ -796,16 +811,21 @@ def _built(builder: _Builder, collection: Collection) -> Iterator[OperationContr
         forget_parsed(op)
 
 
-def build_contracts(collection: Collection, options: InferenceOptions | None = None) -> ContractSet:
+def build_contracts(
+    collection: Collection, options: InferenceOptions | None = None, *, lazy: bool = False
+) -> ContractSet:
     """Infer the contracts of every operation of ``collection``.
 
     Args:
         collection: a loaded collection.
         options: the inference policies (required keys, strictness); see
             :class:`~postman_contracts.contracts.InferenceOptions`.
+        lazy: put off response schemas, response headers and the examples' bodies until
+            first read (see ``ResponseContract``): what a test run wants, as most tests read
+            none of them.
     """
     with collector_paused():  # many live objects, no garbage: see collection._gc
-        header, operations = stream_contracts(collection, options)
+        header, operations = stream_contracts(collection, options, lazy=lazy)
         return replace(header, operations=tuple(operations))
 
 

@@ -27,8 +27,9 @@ def open_contracts(
     variables: Mapping[str, str] | None = None,
     options: InferenceOptions | None = None,
 ) -> ContractSet:
-    """Contracts from a collection file (inferred now) or a contracts directory (as committed)."""
+    """Contracts from a collection file (inferred as they are read: see
+    ``build_contracts(lazy=True)``) or a contracts directory (as committed)."""
     if is_contracts_dir(Path(path)):
         return load_contracts(Path(path))
     collection = load_collection(path, environment=environment, variables=variables)
-    return build_contracts(collection, options)
+    return build_contracts(collection, options, lazy=True)
