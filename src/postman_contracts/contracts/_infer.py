@@ -523,6 +523,7 @@ class SchemaBuilder:
         if props is None:
             props = node.props = {}
         get = props.get
+        current = self._samples + 1  # the number of the sample being added
         key: Any = None
         try:
             for key, value in obj.items():
@@ -534,14 +535,14 @@ class SchemaBuilder:
                     if type(value) is str and value:  # what _lone would do, without the call
                         child.count = 1
                         child.samples = 1
-                        child.sample = self._samples + 1
+                        child.sample = current
                         child.types = _STR
                         child.last = value
                         child.handler = _second
                         continue
                 child.count += 1
-                if child.sample <= self._samples:  # the first value in this sample
-                    child.sample = self._samples + 1
+                if child.sample != current:  # the first value in this sample
+                    child.sample = current
                     child.samples += 1
                 kind = type(value)
                 if kind is str:
@@ -581,7 +582,7 @@ class SchemaBuilder:
                 raise _Located(f"nested deeper than max_depth={self._max_depth}", ["0"])
             items = node.items = _Node(node.name, node.depth + 1, self._max_enum)
         items.count += len(arr)
-        if items.sample <= self._samples:
+        if items.sample != self._samples + 1:
             items.sample = self._samples + 1
             items.samples += 1
         value: Any = None
