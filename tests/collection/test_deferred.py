@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
+import threading
+import time
 import weakref
 from typing import Any
 
@@ -28,12 +30,15 @@ class _Kept:
 
 
 class _Counter:
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: Any, delay: float = 0.0) -> None:
         self.calls = 0
         self.result = result
+        self.delay = delay
 
     def __call__(self) -> Any:
         self.calls += 1
+        if self.delay:
+            time.sleep(self.delay)  # lets other threads in while the value is computed
         return self.result
 
 
@@ -88,3 +93,25 @@ def test_a_kept_computation_runs_again_after_its_value_is_forgotten() -> None:
     plain = _Kept("y")
     field.forget(plain)  # a value given is never forgotten: nothing could make it again
     assert plain.value == "y"
+
+
+def test_threads_reading_at_once_all_get_the_value() -> None:
+    """The mock serves each request in a thread of its own, reading the same contracts."""
+
+    for _ in range(20):
+        compute = _Counter({"a": 1}, delay=0.001)
+        model = _Model("m", later(compute))
+        barrier = threading.Barrier(8)
+        seen: list[Any] = []
+
+        def read(model: _Model, barrier: threading.Barrier, seen: list[Any]) -> None:
+            barrier.wait()
+            seen.append(model.value)
+
+        threads = [threading.Thread(target=read, args=(model, barrier, seen)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert seen == [{"a": 1}] * 8
+        assert 1 <= compute.calls <= 8

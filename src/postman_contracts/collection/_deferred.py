@@ -5,8 +5,9 @@ and every xdist worker, yet most of what the models hold is read by a few tests 
 one operation at a time: a body's parsed JSON, a response's schema, the replay of an
 example. A :class:`DeferredField` holds either its value or a :class:`Deferred` computation,
 run on first read and its result kept. The frozen dataclasses keep their fields, their
-constructors and their equality (which reads every field, and so computes it): a dataclass
-field whose default is a descriptor goes through the descriptor, in ``__init__`` as anywhere.
+constructors and their equality (which reads every field, and so computes it):
+:func:`deferred_fields` sets the descriptor on the class, through which the dataclass's own
+``__init__`` stores a field as any code reads it.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class DeferredField:
     @overload
     def __get__(self, obj: object, objtype: type | None = None) -> Any: ...
     def __get__(self, obj: object | None, objtype: type | None = None) -> Any:
-        if obj is None:  # the field's default, as the dataclass reads it
+        if obj is None:  # read on the class: the field's default
             if self._default is _REQUIRED:
                 raise AttributeError("no default")  # which tells a dataclass there is none
             return self._default
@@ -82,13 +83,19 @@ class DeferredField:
         try:
             return state[self._value]
         except KeyError:
-            deferred = state[self._deferred] if self._keep else state.pop(self._deferred)
-            value = state[self._value] = deferred.compute()
-            return value
+            pass
+        # Threads may read at once (the mock serves each request in its own): the value is
+        # stored before the computation is let go, so a reader that finds neither lost the
+        # race to one that has finished. Two may compute it; they store the same value.
+        deferred = state.get(self._deferred)
+        if deferred is None:
+            return state[self._value]
+        value = state[self._value] = deferred.compute()
+        if not self._keep:
+            state.pop(self._deferred, None)
+        return value
 
     def __set__(self, obj: object, value: Any) -> None:
-        if value is self:  # the default of ``field(default=DeferredField(...), ...)``
-            value = self._default
         if type(value) is Deferred:
             obj.__dict__[self._deferred] = value
         else:
