@@ -5,7 +5,9 @@ template, parameters, headers, auth, body schema) and response contracts (status
 body schema per status and envelope), and an error catalog (code, status, placement, trigger).
 ``write_contracts`` commits them as files (fed by ``stream_contracts``, one operation at a
 time), ``check_tree`` reports drift, ``diff_contracts`` classifies changes, ``to_openapi``
-exports OpenAPI 3.1.
+exports OpenAPI 3.1. ``open_contracts`` reads a collection or a contracts directory for a test
+run; from a collection it builds with ``lazy=True``, putting off response schemas, response
+headers and the examples' bodies until a test first reads them.
 """
 
 from __future__ import annotations
