@@ -88,6 +88,12 @@ def write(directory: Path, *items: dict[str, Any], auth: dict[str, Any] | None =
     }
     if auth is not None:
         doc["auth"] = auth
+    return write_doc(directory, doc)
+
+
+def write_doc(directory: Path, doc: dict[str, Any]) -> str:
+    """A whole collection document as ``api.postman_collection.json`` in ``directory``; its
+    file name."""
     name = "api.postman_collection.json"
     (directory / name).write_text(json.dumps(doc), encoding="utf-8")
     return name

@@ -8,7 +8,6 @@ shows it, with a title that says so.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -16,33 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.contracts.exchange_builders import collection, form_request, plain_request, response
-from tests.plugin.builders import Server
-from tests.plugin.conftest import WsgiApp, failed, failure_section, outcomes
+from tests.plugin.builders import Server, write_doc
+from tests.plugin.conftest import WsgiApp, failed, failure_section, outcomes, run_plugin
 
 Answer = tuple[int, str, Any]
 
 
-def _write(pytester: pytest.Pytester, doc: dict[str, Any]) -> str:
-    name = "api.postman_collection.json"
-    (pytester.path / name).write_text(json.dumps(doc), encoding="utf-8")
-    return name
-
-
 def _run(pytester: pytest.Pytester, name: str, url: str, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "-v",
-        "-p",
-        "no:cacheprovider",
-        "--contracts",
-        name,
-        "--contracts-base-url",
-        url,
-        "--contracts-max-examples",
-        "15",
-        "--contracts-seed",
-        "1",
-        *args,
-    )
+    return run_plugin(pytester, name, url, "--contracts-max-examples", "15", *args)
 
 
 def _form_collection() -> dict[str, Any]:
@@ -84,7 +64,7 @@ def test_a_server_reading_forms_as_documented_passes_every_test(
     pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
 ) -> None:
     server = Server(_form_server())
-    name = _write(pytester, _form_collection())
+    name = write_doc(pytester.path, _form_collection())
     result = _run(pytester, name, serve(server))
     found = outcomes(result)
     assert "pay::test_fuzz_valid" in found and "pay::test_fuzz_invalid" in found
@@ -97,7 +77,7 @@ def test_a_server_reading_forms_as_documented_passes_every_test(
 def test_a_missing_required_form_field_is_sent_labelled(
     pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
 ) -> None:
-    name = _write(pytester, _form_collection())
+    name = write_doc(pytester.path, _form_collection())
     result = _run(pytester, name, serve(Server(_form_server(crash_without_amount=True))))
     assert "pay::test_fuzz_invalid" in failed(result)
     section = failure_section(result, "pay::test_fuzz_invalid")
@@ -133,7 +113,7 @@ def test_typed_query_parameters_are_sent_as_their_type(
     pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
 ) -> None:
     server = Server(_query_server())
-    name = _write(pytester, _query_collection())
+    name = write_doc(pytester.path, _query_collection())
     result = _run(pytester, name, serve(server), "--contracts-checks", "examples,fuzz,invalid")
     assert failed(result) == set(), result.stdout.str()
     limits = [parse_qs(urlsplit(p).query).get("limit") for _, p, _, _ in server.seen]
@@ -143,7 +123,7 @@ def test_typed_query_parameters_are_sent_as_their_type(
 def test_a_missing_required_query_parameter_is_a_labelled_invalid_request(
     pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
 ) -> None:
-    name = _write(pytester, _query_collection())
+    name = write_doc(pytester.path, _query_collection())
     result = _run(
         pytester,
         name,
@@ -172,7 +152,9 @@ def test_a_response_of_another_media_type_fails_its_replay(
     fails: bool,
 ) -> None:
     req = plain_request("GET", "/things")
-    name = _write(pytester, collection(("things", req, [response("OK", 200, {"id": 1}, req)])))
+    name = write_doc(
+        pytester.path, collection(("things", req, [response("OK", 200, {"id": 1}, req)]))
+    )
     server = Server(lambda method, path, headers, data: (200, content_type, body))
     result = _run(pytester, name, serve(server), "--contracts-checks", "examples")
     assert outcomes(result) == {"things::test_example[OK]": "FAILED" if fails else "PASSED"}

@@ -16,27 +16,13 @@ from typing import Any
 import pytest
 
 from tests.plugin.builders import Server, bearer, example, item, problem, request, write
-from tests.plugin.conftest import WsgiApp, failure_section, outcomes
+from tests.plugin.conftest import WsgiApp, failure_section, outcomes, run_plugin
 
 Answer = tuple[int, str, Any]
 
 
 def _run(pytester: pytest.Pytester, name: str, url: str, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "-v",
-        "-rs",
-        "-p",
-        "no:cacheprovider",
-        "--contracts",
-        name,
-        "--contracts-base-url",
-        url,
-        "--contracts-max-examples",
-        "10",
-        "--contracts-seed",
-        "1",
-        *args,
-    )
+    return run_plugin(pytester, name, url, "-rs", "--contracts-max-examples", "10", *args)
 
 
 # -- credentials ---------------------------------------------------------------------------------

@@ -26,31 +26,12 @@ from tests.contracts.routing_builders import (
     soap_answer,
     soap_collection,
 )
-from tests.plugin.builders import Server
-from tests.plugin.conftest import WsgiApp, failed, failure_section, outcomes
-
-
-def _write(directory: Path, doc: dict[str, Any]) -> str:
-    name = "api.postman_collection.json"
-    (directory / name).write_text(json.dumps(doc), encoding="utf-8")
-    return name
+from tests.plugin.builders import Server, write_doc
+from tests.plugin.conftest import WsgiApp, failed, failure_section, outcomes, run_plugin
 
 
 def _run(pytester: pytest.Pytester, name: str, url: str, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "-v",
-        "-p",
-        "no:cacheprovider",
-        "--contracts",
-        name,
-        "--contracts-base-url",
-        url,
-        "--contracts-max-examples",
-        "15",
-        "--contracts-seed",
-        "1",
-        *args,
-    )
+    return run_plugin(pytester, name, url, "--contracts-max-examples", "15", *args)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +43,7 @@ def _run(pytester: pytest.Pytester, name: str, url: str, *args: str) -> pytest.R
     ],
 )
 def test_verify_against_the_own_mock_finds_no_failure(tmp_path: Path, doc: dict[str, Any]) -> None:
-    path = tmp_path / _write(tmp_path, doc)
+    path = tmp_path / write_doc(tmp_path, doc)
     out, err = io.StringIO(), io.StringIO()
     code = main(
         ["verify", str(path), "--max-examples", "10", "--seed", "1"], stdout=out, stderr=err
@@ -77,7 +58,7 @@ def test_a_soap_server_answering_each_action_passes(
     pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
 ) -> None:
     server = Server(lambda method, path, headers, body: soap_answer(method, body, headers))
-    name = _write(pytester.path, soap_collection())
+    name = write_doc(pytester.path, soap_collection())
     result = _run(pytester, name, serve(server))
     assert failed(result) == set(), result.stdout.str()
     assert "create-user::test_example[OK]" in outcomes(result)
@@ -91,7 +72,7 @@ def test_a_soap_server_answering_the_other_action_is_caught(
 ) -> None:
     delete = envelope(element("DeleteUserResponse", "<u:ok>true</u:ok>")).encode()
     server = Server(lambda method, path, headers, body: (200, "text/xml", delete))
-    name = _write(pytester.path, soap_collection(with_action=with_action))
+    name = write_doc(pytester.path, soap_collection(with_action=with_action))
     result = _run(pytester, name, serve(server), "--contracts-checks", "examples")
     assert failed(result) == {"create-user::test_example[OK]"}, result.stdout.str()
     failure_section(result, "create-user::test_example[OK]").fnmatch_lines(
@@ -103,7 +84,7 @@ def test_a_graphql_server_answering_each_operation_passes(
     pytester: pytest.Pytester, serve: Callable[[WsgiApp], str]
 ) -> None:
     server = Server(lambda method, path, headers, body: graphql_answer(method, body))
-    name = _write(pytester.path, graphql_collection())
+    name = write_doc(pytester.path, graphql_collection())
     result = _run(pytester, name, serve(server), "--contracts-checks", "examples,fuzz")
     assert failed(result) == set(), result.stdout.str()
     assert {"get-user::test_fuzz_valid", "delete-user::test_fuzz_valid"} <= set(outcomes(result))
@@ -117,7 +98,7 @@ def test_a_graphql_server_answering_the_other_operation_is_caught(
 ) -> None:
     deleted = {"data": {"deleteUser": {"ok": True}}}
     server = Server(lambda method, path, headers, body: (200, "application/json", deleted))
-    name = _write(pytester.path, graphql_collection())
+    name = write_doc(pytester.path, graphql_collection())
     result = _run(pytester, name, serve(server), "--contracts-checks", "examples")
     assert failed(result) == {"get-user::test_example[OK]", "get-user::test_example[OK again]"}
     failure_section(result, "get-user::test_example[OK]").fnmatch_lines(["*user*"])
