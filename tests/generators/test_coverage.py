@@ -36,11 +36,7 @@ def contracts(tmp_path_factory: pytest.TempPathFactory) -> ContractSet:
 
 
 def _wire(spec: RequestSpec) -> HttpRequest:
-    headers = dict(spec.headers)
-    form_type = spec.content_type()
-    if form_type is not None:
-        headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
-        headers["Content-Type"] = form_type
+    headers = spec.wire_headers()
     query = ("?" + urlencode(spec.query)) if spec.query else ""
     return HttpRequest(
         spec.method,

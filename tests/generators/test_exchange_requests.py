@@ -32,11 +32,7 @@ CONTRACTS = {mode: _contracts(mode) for mode in ("urlencoded", "formdata")}
 
 
 def _wire(spec: RequestSpec) -> HttpRequest:
-    headers = dict(spec.headers)
-    form_type = spec.content_type()
-    if form_type is not None:
-        headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
-        headers["Content-Type"] = form_type
+    headers = spec.wire_headers()
     query = "&".join(f"{k}={v}" for k, v in spec.query)
     url = "http://api.example.test" + spec.path + ("?" + query if query else "")
     return HttpRequest(spec.method, url, tuple(headers.items()), spec.encoded_body())

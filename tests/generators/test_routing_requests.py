@@ -29,12 +29,7 @@ def _build(tmp_path: Path, doc: dict[str, Any]) -> ContractSet:
 
 
 def _wire(spec: RequestSpec) -> HttpRequest:
-    headers = list(spec.headers)
-    form = spec.content_type()
-    if form is not None:
-        headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [
-            ("Content-Type", form)
-        ]
+    headers = list(spec.wire_headers().items())
     query = "&".join(f"{k}={v}" for k, v in spec.query)
     url = "http://h" + spec.path + (f"?{query}" if query else "")
     return HttpRequest(spec.method, url, tuple(headers), spec.encoded_body())

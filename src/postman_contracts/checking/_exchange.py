@@ -133,6 +133,16 @@ class RequestSpec:
             return f"{MULTIPART}; boundary={_boundary(form_pairs(self.body))}"
         return URLENCODED
 
+    def wire_headers(self) -> dict[str, str]:
+        """The headers as they go on the wire, credentials aside: a form's own Content-Type
+        (:meth:`content_type`) in place of any documented one."""
+        headers = dict(self.headers)
+        form_type = self.content_type()
+        if form_type is not None:
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+            headers["Content-Type"] = form_type
+        return headers
+
 
 def form_pairs(body: dict[str, Any]) -> list[tuple[str, Any]]:
     """A form body's fields in order, a repeated field (a list) as one pair per value."""

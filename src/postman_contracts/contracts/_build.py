@@ -669,7 +669,7 @@ class _Builder:
         )
 
     def json_copy(self, holder: Body | Example) -> Any:
-        """A body of ``op`` as its example shows it: copied, redacted, slots typed."""
+        """A body as its example shows it: copied, redacted, slots typed."""
         copy = _typed_copy(holder.json, self.redact)
         if self.lazy:
             forget_parsed(holder)  # parsed again to be read here: let go again

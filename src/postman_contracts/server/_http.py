@@ -244,13 +244,9 @@ class HttpClient:
         self, spec: RequestSpec, auth: AuthContract, *, base_url: str | None = None
     ) -> HttpRequest:
         """The request exactly as it will be sent (to ``base_url``, else the client's)."""
-        headers, query = strip_credentials(auth, dict(spec.headers), list(spec.query))
+        headers, query = strip_credentials(auth, spec.wire_headers(), list(spec.query))
         if spec.credentials:
             self.credentials.apply(auth, headers, query)
-        form_type = spec.content_type()
-        if form_type is not None:  # a form's own (a multipart one names its boundary)
-            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
-            headers["Content-Type"] = form_type
         base = self.base_url if base_url is None else base_url.rstrip("/")
         url = base + spec.path + (("?" + urlencode(query)) if query else "")
         return HttpRequest(spec.method, url, tuple(headers.items()), spec.encoded_body())
