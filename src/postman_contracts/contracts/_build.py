@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -31,6 +30,7 @@ from postman_contracts.collection import (
     Request,
     TypeSlot,
     collector_paused,
+    copy_json,
     fill_slots,
     find_placeholders,
     forget_parsed,
@@ -76,10 +76,10 @@ _FORM_TYPES = {"urlencoded": "application/x-www-form-urlencoded", "formdata": "m
 def redact_json(value: Any, redact: Redactor) -> Any:
     """A copy of a JSON value with placeholders as ``{{name}}`` text and secrets redacted."""
     if not redact and isinstance(value, (dict, list)):
-        # Nothing to redact: the C encoder and decoder copy it (placeholders written by
-        # ``default``) about five times faster than the walk below.
+        # Nothing to redact: a C encoder and decoder copy it (placeholders written as their
+        # text) many times faster than the walk below.
         with contextlib.suppress(ValueError, TypeError, RecursionError):
-            return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+            return copy_json(value)[0]
     return _redact_walk(value, redact)
 
 
@@ -92,9 +92,8 @@ def _typed_copy(value: Any, redact: Redactor) -> Any:
     """
     if not redact and isinstance(value, (dict, list)):
         with contextlib.suppress(ValueError, TypeError, RecursionError):
-            text = json.dumps(value, default=str, ensure_ascii=False)
-            copy = json.loads(text)
-            return copy if "<" not in text else _typed_samples(copy)
+            copy, text = copy_json(value)
+            return copy if b"<" not in text else _typed_samples(copy)
     return _typed_samples(redact_json(value, redact))
 
 

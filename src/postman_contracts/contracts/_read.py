@@ -7,16 +7,12 @@ contracts and test against exactly what was reviewed.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from postman_contracts._errors import ContractError
-from postman_contracts.collection import collector_paused
+from postman_contracts.collection import collector_paused, decode_json
 from postman_contracts.contracts._atomic import recover
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
 from postman_contracts.contracts._files import FORMAT, INDEX
@@ -41,24 +37,6 @@ def is_contracts_dir(path: Path) -> bool:
     return path.is_dir() and (path / INDEX).is_file()
 
 
-def _decode(data: bytes) -> Any:
-    """The JSON in ``data`` as ``json.loads`` reads it: by orjson (in C, several times as fast
-    on a large directory's files) where it reads the same, else by the standard library.
-
-    orjson refuses NaN and the infinities and reports syntax errors its own way (the standard
-    library then says what is wrong); it reads an integer beyond 64 bits as a float, so text
-    with a run of 19 digits or more (a wider integer, or only a long id in a string) goes to
-    the standard library too. A property test holds the two to the same values.
-    """
-    if _LONG_NUMBER.search(data) is None:
-        with contextlib.suppress(orjson.JSONDecodeError):
-            return orjson.loads(data)
-    return json.loads(data.decode("utf-8"))
-
-
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")
-
-
 class _Reader:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -68,7 +46,7 @@ class _Reader:
         if rel not in self.cache:
             path = self.directory / rel
             try:
-                self.cache[rel] = _decode(path.read_bytes())
+                self.cache[rel] = decode_json(path.read_bytes())  # in C where that reads the same
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
                 raise ContractError(f"{path}: cannot read: {err}") from err
         return self.cache[rel]

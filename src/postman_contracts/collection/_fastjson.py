@@ -1,0 +1,82 @@
+"""Decode and copy JSON values in C (orjson), wherever that gives what the standard library gives.
+
+Why it exists: every saved body is parsed when a collection loads, again when its contracts are
+built, and copied into them; a committed contracts directory is decoded file by file. orjson
+does each several times as fast as ``json``, but not always alike, so each function here uses
+it only where the result is provably the standard library's, and otherwise does exactly what
+the standard library does (raising what it raises). Property tests hold the two together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import orjson
+
+from postman_contracts.collection._placeholders import Placeholder
+
+__all__ = ["copy_json", "decode_json"]
+
+# orjson reads an integer beyond 64 bits as a float; a run of 19 digits may be one.
+_LONG_NUMBER_TEXT = re.compile(r"[0-9]{19}")
+_LONG_NUMBER_BYTES = re.compile(rb"[0-9]{19}")
+# Objects orjson would write its own way (dataclasses such as a placeholder, dates, subclasses
+# of str, int, dict and list) go to ``default`` instead, as ``json.dumps`` sends them.
+_PASS_THROUGH = (
+    orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def decode_json(data: str | bytes) -> Any:
+    """``json.loads(data)`` (bytes as UTF-8), by orjson where it reads the same.
+
+    orjson refuses NaN, the infinities, a lone surrogate escape and a byte order mark, and
+    reports a syntax error its own way: the standard library then reads or refuses the text.
+    Text with a run of 19 digits or more (perhaps an integer beyond 64 bits, which orjson would
+    read as a float) goes to it as well.
+
+    Raises:
+        json.JSONDecodeError, RecursionError, ValueError, UnicodeDecodeError: as
+            ``json.loads`` does.
+    """
+    long_number = _LONG_NUMBER_BYTES if isinstance(data, bytes) else _LONG_NUMBER_TEXT
+    if long_number.search(data) is None:  # type: ignore[arg-type]  # the pattern matches the type
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
+
+
+def _placeholder_text(value: Any) -> str:
+    if isinstance(value, Placeholder):
+        return str(value)
+    raise TypeError  # anything else: let the standard library write it
+
+
+def copy_json(value: Any) -> tuple[Any, bytes]:
+    """``json.loads(json.dumps(value, default=str, ensure_ascii=False))``, and that text.
+
+    The copy holds each placeholder as its ``{{name}}`` (or ``<type>``) text. The text is
+    UTF-8. orjson writes NaN and the infinities as ``null``, so output with any ``null`` is
+    made again by the standard library, as is anything orjson refuses (an integer beyond 64
+    bits, a key that is not a string, a lone surrogate, deep nesting) and any object other
+    than a placeholder. (orjson writes a plain ``Enum`` member, which no JSON value holds, as
+    its value, where ``default=str`` gives its name.)
+
+    Raises:
+        ValueError, TypeError, RecursionError: as the standard library does.
+    """
+    try:
+        text = orjson.dumps(value, default=_placeholder_text, option=_PASS_THROUGH)
+    except orjson.JSONEncodeError:
+        pass
+    else:
+        if b"null" not in text:
+            return orjson.loads(text), text
+    written = json.dumps(value, default=str, ensure_ascii=False)
+    return json.loads(written), written.encode("utf-8", "surrogatepass")
