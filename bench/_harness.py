@@ -120,6 +120,20 @@ def run_json(
     return result
 
 
+def user_env() -> dict[str, str]:
+    """The environment to time a command in as its users run it: with bytecode caches.
+
+    pip compiles an installed package's modules at install time, and Python caches any other
+    module's bytecode on first import, so a user's second run compiles nothing. A benchmark
+    run under ``PYTHONDONTWRITEBYTECODE`` (as this machine's shells are) would compile every
+    imported module in every run instead: that is not what a user waits for. Time a command
+    after one run that writes the caches.
+    """
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def this_python() -> str:
     """The interpreter running the benchmark (the project's venv)."""
     return sys.executable

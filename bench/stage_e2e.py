@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from _harness import ROOT, VENV_ST, Row, log, ratios, spread, this_python
+from _harness import ROOT, VENV_ST, Row, log, ratios, spread, this_python, user_env
 from _servers import mock_server
 from synth import write_collection
 
@@ -65,7 +65,13 @@ def pytest_argv(tmp: Path, collection: Path, url: str, *extra: str) -> list[str]
 def _timed(argv: Sequence[object], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.perf_counter()
     done = subprocess.run(
-        [str(a) for a in argv], capture_output=True, text=True, cwd=cwd, timeout=900, check=False
+        [str(a) for a in argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=900,
+        check=False,
+        env=user_env(),
     )
     return time.perf_counter() - start, done
 

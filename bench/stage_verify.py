@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import Row, log, this_python
+from _harness import Row, log, this_python, user_env
 from synth import write_collection
 
 GOAL_OPS, GOAL_SECONDS = 2_000, 300.0
@@ -48,6 +48,7 @@ def run(quick: bool) -> list[Row]:
             cwd=tmp,
             timeout=3600,
             check=False,
+            env=user_env(),
         )
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     if done.returncode != 0:
