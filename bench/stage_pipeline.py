@@ -39,7 +39,7 @@ def scratch(disk: bool = False) -> str | None:
 
 def worker(path: Path, *, disk: bool = False) -> dict[str, float]:
     """Load, build and write ``path`` into a temporary directory; the seconds of each."""
-    from postman_contracts.collection import Limits, load_collection
+    from postman_contracts.collection import Limits, collector_paused, load_collection
     from postman_contracts.contracts import stream_contracts, write_contracts
 
     limits = Limits(max_file_bytes=2**40)  # synthetic collections exceed the 200 MiB default
@@ -54,14 +54,16 @@ def worker(path: Path, *, disk: bool = False) -> dict[str, float]:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     # What `postman-contracts generate` does: load, then build and write one operation at a
-    # time (stream_contracts feeding write_contracts), so build and write share one figure.
+    # time (stream_contracts feeding write_contracts), so build and write share one figure;
+    # all with the collector paused, as the command line runs it (cli._main._BATCH).
     start = time.perf_counter()
-    collection = load_collection(path, limits=limits)
-    loaded, rss_load = time.perf_counter(), peak()
-    header, operations = stream_contracts(collection)
-    with tempfile.TemporaryDirectory(prefix="bench-pipeline-", dir=scratch(disk)) as tmp:
-        files = write_contracts(header, Path(tmp) / "contracts", operations=operations)
-        written = time.perf_counter()
+    with collector_paused():
+        collection = load_collection(path, limits=limits)
+        loaded, rss_load = time.perf_counter(), peak()
+        header, operations = stream_contracts(collection)
+        with tempfile.TemporaryDirectory(prefix="bench-pipeline-", dir=scratch(disk)) as tmp:
+            files = write_contracts(header, Path(tmp) / "contracts", operations=operations)
+            written = time.perf_counter()
     return {
         "rss_load_mib": rss_load,
         "operations": len(collection.operations),

@@ -175,3 +175,39 @@ def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"error: {path}:1:6: not JSON")
+
+
+@pytest.mark.parametrize(
+    "argv", [["generate", "{collection}", "-o", "{tmp}"], ["inspect", "{collection}"]]
+)
+def test_batch_commands_pause_the_collector_and_give_it_back(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch command runs with the cyclic collector paused (it only builds, writes and ends);
+    an in-process caller finds the collector as it left it, on or off, even on an error."""
+    import gc
+
+    from postman_contracts.cli import _main
+
+    seen: list[bool] = []
+    command = argv[0]
+    real = _main._COMMANDS[command]
+
+    def spy(args: Any, out: Any) -> int:
+        seen.append(gc.isenabled())
+        return real(args, out)
+
+    monkeypatch.setitem(_main._COMMANDS, command, spy)
+    filled = [a.format(collection=BUNDLED, tmp=tmp_path / "out") for a in argv]
+    assert gc.isenabled()
+    assert run(*filled)[0] == 0
+    assert seen == [False]
+    assert gc.isenabled()
+    assert run(command, str(tmp_path / "missing.json"), *filled[2:])[0] == 2
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(*filled)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from postman_contracts._errors import PostmanContractsError
-from postman_contracts.collection import Collection, Operation, Redactor, load_collection
+from postman_contracts.collection import (
+    Collection,
+    Operation,
+    Redactor,
+    collector_paused,
+    load_collection,
+)
 from postman_contracts.contracts import (
     FAIL_ON,
     EvidencePolicy,
@@ -429,6 +435,15 @@ _COMMANDS = {
 }
 
 
+#: The commands that build their model, write or print, and end: they run with the cyclic
+#: collector paused throughout. Each of the loader's and the builder's own pauses otherwise
+#: ends with the collector walking every object they made, all still alive: 6.5 s of 86 s
+#: for 50,000 operations. Their objects are freed by reference counting as the command
+#: returns, before the collector is back. ``verify`` (pytest's run) and ``mock`` (a server)
+#: run long and keep the collector.
+_BATCH = frozenset({"inspect", "generate", "diff", "openapi"})
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -437,7 +452,10 @@ def main(
     err = stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)
-        return _COMMANDS[args.command](args, out)
+        if args.command not in _BATCH:
+            return _COMMANDS[args.command](args, out)
+        with collector_paused():
+            return _COMMANDS[args.command](args, out)
     except _UsageError as exc:
         err.write(f"{exc}\n")
         return EXIT_USAGE
