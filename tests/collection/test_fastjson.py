@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from postman_contracts.collection import Placeholder, TypeSlot, copy_json, decode_json
+from postman_contracts.collection import Placeholder, TypeSlot, copy_json, decode_json, same_json
 
 _LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 _VALUES = st.recursive(
@@ -136,3 +136,48 @@ def test_the_long_number_screen_finds_every_number_of_19_digits(pieces: list[byt
 
     data = b"".join(pieces)
     assert _long_number(data) == (_NUMBER_OF_19.search(data) is not None)
+
+
+def _twin(value: Any, data: st.DataObject) -> Any:
+    """A value equal to ``value`` (==) whose numbers may be of another type: 1, 1.0, True."""
+    if isinstance(value, dict):
+        return {k: _twin(v, data) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_twin(v, data) for v in value]
+    if type(value) in (int, bool) and value in (0, 1):
+        return data.draw(st.sampled_from([int(value), float(value), bool(value)]))
+    if type(value) is int and abs(value) < 2**53:
+        return data.draw(st.sampled_from([value, float(value)]))
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return data.draw(st.sampled_from([value, int(value)]))
+    return value
+
+
+@given(_PARSED, st.data())
+def test_same_json_is_equal_and_written_alike(value: Any, data: st.DataObject) -> None:
+    other = _twin(value, data)
+    nan = float("nan")
+    for a, b in ((value, other), ([value, nan], [other, nan]), ({1: value}, {1: other})):
+        expected = a == b and json.dumps(a, sort_keys=True, default=repr) == json.dumps(
+            b, sort_keys=True, default=repr
+        )
+        assert same_json(a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ({"a": [1, 2.0, True]}, {"a": [1, 2.0, True]}, True),
+        ({"a": [1, 2.0, True]}, {"a": [1.0, 2.0, True]}, False),
+        ({"a": [1, 2.0, True]}, {"a": [True, 2.0, True]}, False),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}, True),
+        ([0.0], [-0.0], False),
+        ([2**70], [2**70], True),
+        ({1: "x"}, {1: "x"}, True),
+        ([Placeholder("id")], [Placeholder("id")], True),
+        ([Placeholder("id")], [Placeholder("id", quoted=False)], False),
+        ([None], [float("nan")], False),
+    ],
+)
+def test_same_json_on_edges(a: Any, b: Any, same: bool) -> None:
+    assert same_json(a, b) is same

@@ -1,7 +1,8 @@
 """Decode and copy JSON values in C (orjson), wherever that gives what the standard library gives.
 
-Why it exists: every saved JSON body is copied into the contracts built from it, and a committed
-contracts directory is decoded file by file. orjson does both several times as fast as
+Why it exists: every saved JSON body is copied into the contracts built from it, an error's
+request is compared with the success's, and a committed contracts directory is decoded file by
+file. orjson does both several times as fast as
 ``json`` does, but not always alike, so each function here uses it only where the result is
 the standard library's, and otherwise does exactly what the standard library does (raising
 what it raises). Property tests hold the two together. (Parsing a loaded collection's bodies
@@ -17,7 +18,7 @@ import orjson
 
 from postman_contracts.collection._placeholders import Placeholder
 
-__all__ = ["copy_json", "decode_json"]
+__all__ = ["copy_json", "decode_json", "same_json"]
 
 # orjson reads an integer beyond 64 bits as a float: one has 19 digits or more. A number
 # starts the text or follows whitespace, ``[``, ``,``, ``:`` or its ``-`` sign; a run of
@@ -97,3 +98,28 @@ def copy_json(value: Any) -> tuple[Any, bytes]:
             return orjson.loads(text), text
     written = json.dumps(value, default=str, ensure_ascii=False)
     return json.loads(written), written.encode("utf-8", "surrogatepass")
+
+
+_SORTED = _PASS_THROUGH | orjson.OPT_SORT_KEYS
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Whether ``a == b`` and both write the same JSON (keys sorted, other objects as their
+    ``repr``): ``True == 1 == 1.0`` in Python, not in JSON.
+
+    Given ``a == b``, orjson's texts differ exactly where the standard library's do: both tell
+    booleans, integers and floats apart, and a NaN can only stand beside itself. Anything
+    orjson refuses (a key that is not a string, an integer beyond 64 bits) is compared by the
+    standard library; an object orjson passes to ``default`` (a subclass of str) may compare
+    unequal where the standard library's would not, which costs a caller a closer look only.
+    """
+    if a != b:
+        return False
+    try:
+        return orjson.dumps(a, default=repr, option=_SORTED) == orjson.dumps(
+            b, default=repr, option=_SORTED
+        )
+    except orjson.JSONEncodeError:
+        return json.dumps(a, sort_keys=True, default=repr) == json.dumps(
+            b, sort_keys=True, default=repr
+        )

@@ -53,6 +53,7 @@ from postman_contracts.collection import (
     Placeholder,
     Request,
     escape_token,
+    same_json,
     to_pointer,
     unescape_token,
 )
@@ -282,14 +283,6 @@ def _type_name(value: object) -> str:
     return "object" if isinstance(value, dict) else "string"
 
 
-def _same_json(a: Any, b: Any) -> bool:
-    """Whether two equal (``==``) values are also the same JSON: ``True == 1 == 1.0`` in
-    Python, and the walk below tells a boolean from a number."""
-    return json.dumps(a, sort_keys=True, default=repr) == json.dumps(
-        b, sort_keys=True, default=repr
-    )
-
-
 def _diff(good: Any, bad: Any, pointer: str, found: list[Trigger]) -> None:
     """Collect body differences between a succeeding and a failing request body."""
     stack = [(good, bad, pointer)]
@@ -297,7 +290,7 @@ def _diff(good: Any, bad: Any, pointer: str, found: list[Trigger]) -> None:
         g, b, ptr = stack.pop()
         if _is_slot(g) or _is_slot(b):
             continue
-        if isinstance(g, (dict, list)) and type(g) is type(b) and g == b and _same_json(g, b):
+        if isinstance(g, (dict, list)) and type(g) is type(b) and same_json(g, b):
             continue  # most of an error's request is the success's: compared in C, not here
         if isinstance(g, dict) and isinstance(b, dict):
             if g and not b:
