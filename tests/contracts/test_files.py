@@ -17,6 +17,7 @@ from postman_contracts.collection import load_collection
 from postman_contracts.contracts import (
     _files,
     build_contracts,
+    check_tree,
     load_contracts,
     merge_patch,
     render,
@@ -232,3 +233,35 @@ def test_basic_auth_keeps_both_its_variables_through_the_files(tmp_path: Path) -
     assert (a.scheme, a.token_variable, a.password_variable) == ("Basic", "username", "password")
     write_contracts(contracts, tmp_path / "api")
     assert load_contracts(tmp_path / "api").operation("things").request.auth == a
+
+
+def test_check_compares_one_operation_at_a_time_and_reports_as_the_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `generate --check` on a large collection must not hold every file (nor every contract):
+    # each operation's files are compared before the next operation is built, and the report
+    # is the one the whole contracts give.
+    target = tmp_path / "c"
+    shutil.copytree(COMMITTED, target)
+    (target / "leads" / "request.schema.json").write_text("{}\n")
+    (target / "leads" / "extra.json").write_text("{}\n")
+    next(p for p in (target / "bulk-write").rglob("*.json")).unlink()
+    collection = load_collection(BUNDLED)
+    whole = check_tree(build_contracts(collection), target)
+    kinds = sorted(line.split(":")[0] for line in whole)
+    assert kinds == ["differs", "missing", "stale (no longer generated)"]
+
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+    header, operations = stream_contracts(collection)
+    seen: list[int] = []
+
+    def counted() -> Any:
+        for op in operations:
+            seen.append(len(read))
+            yield op
+
+    assert check_tree(header, target, operations=counted()) == whole
+    assert len(seen) == len(collection.operations) > 1
+    assert seen[0] == 0 and all(b > a for a, b in itertools.pairwise(seen))

@@ -342,9 +342,10 @@ def _options(args: argparse.Namespace) -> InferenceOptions:
 def _generate(args: argparse.Namespace, out: TextIO) -> int:
     collection = _load(args)
     directory = Path(args.output)
+    # One operation's contracts at a time: a large collection's would not fit beside it.
+    header, operations = stream_contracts(collection, _options(args))
     if args.check:
-        contracts = build_contracts(collection, _options(args))
-        report = check_tree(contracts, directory)
+        report = check_tree(header, directory, operations=operations)
         if report:
             out.write(
                 f"{directory} is stale; regenerate it with:\n"
@@ -352,10 +353,8 @@ def _generate(args: argparse.Namespace, out: TextIO) -> int:
             )
             out.write("\n".join(report) + "\n")
             return EXIT_FAILED
-        out.write(f"{directory} is up to date ({len(contracts.operations)} operations)\n")
+        out.write(f"{directory} is up to date ({len(collection.operations)} operations)\n")
         return EXIT_OK
-    # One operation's contracts at a time: a large collection's would not fit beside it.
-    header, operations = stream_contracts(collection, _options(args))
     files = write_contracts(header, directory, operations=operations)
     out.write(
         f"wrote {len(files)} files for {len(collection.operations)} operations to {directory}\n"

@@ -441,38 +441,55 @@ def write_contracts(
         return replace_tree(directory, files, keep=(OVERRIDES,))
 
 
-def _on_disk(directory: Path) -> dict[str, bytes]:
+def _committed(directory: Path) -> Iterator[str]:
+    """The relative paths of ``directory``'s files, but for its ``overrides/``."""
     if not directory.is_dir():
-        return {}
-    return {
-        p.relative_to(directory).as_posix(): p.read_bytes()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file() and p.relative_to(directory).parts[0] != OVERRIDES
-    }
+        return
+    for p in directory.rglob("*"):
+        rel = p.relative_to(directory)
+        if rel.parts[0] != OVERRIDES and p.is_file():
+            yield rel.as_posix()
 
 
-def check_tree(contracts: ContractSet, directory: Path, *, context: int = 3) -> list[str]:
-    """What differs between fresh contracts and ``directory``: empty when up to date."""
-    with file_errors(directory, "read the contracts"):
+def check_tree(
+    contracts: ContractSet,
+    directory: Path,
+    *,
+    context: int = 3,
+    operations: Iterable[OperationContract] | None = None,
+) -> list[str]:
+    """What differs between fresh contracts and ``directory``: empty when up to date.
+
+    Each file is compared with the committed one as soon as it is rendered, so memory holds
+    one operation's files at a time, as :func:`write_contracts` does (and, given
+    ``operations`` from :func:`stream_contracts`, one operation's contracts).
+    """
+    found: dict[str, str] = {}
+    with file_errors(directory, "read the contracts"), collector_paused():
         recover(directory)
-        fresh, current = render(contracts, directory), _on_disk(directory)
-    report: list[str] = []
-    for rel in sorted(set(fresh) | set(current)):
-        old, new = current.get(rel), fresh.get(rel)
-        if old == new:
-            continue
-        if old is None:
-            report.append(f"missing: {rel}")
-        elif new is None:
-            report.append(f"stale (no longer generated): {rel}")
-        else:
-            diff = difflib.unified_diff(
-                old.decode("utf-8", "replace").splitlines(),
-                new.decode("utf-8").splitlines(),
-                f"{rel} (committed)",
-                f"{rel} (generated)",
-                lineterm="",
-                n=context,
-            )
-            report.append(f"differs: {rel}\n" + "\n".join(list(diff)[:60]))
-    return report
+        generated: set[str] = set()
+        for rel, data in _render(contracts, directory, operations):
+            new = data if isinstance(data, bytes) else b"".join(data)
+            generated.add(rel)
+            path = directory / rel
+            old = path.read_bytes() if path.is_file() else None
+            if old != new:
+                found[rel] = _drift(rel, old, new, context)
+        for rel in _committed(directory):
+            if rel not in generated:
+                found[rel] = f"stale (no longer generated): {rel}"
+    return [found[rel] for rel in sorted(found)]
+
+
+def _drift(rel: str, old: bytes | None, new: bytes, context: int) -> str:
+    if old is None:
+        return f"missing: {rel}"
+    diff = difflib.unified_diff(
+        old.decode("utf-8", "replace").splitlines(),
+        new.decode("utf-8").splitlines(),
+        f"{rel} (committed)",
+        f"{rel} (generated)",
+        lineterm="",
+        n=context,
+    )
+    return f"differs: {rel}\n" + "\n".join(list(diff)[:60])
