@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import io
 import itertools
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -252,8 +254,10 @@ def test_check_compares_one_operation_at_a_time_and_reports_as_the_whole(
     assert kinds == ["differs", "missing", "stale (no longer generated)"]
 
     read: list[Path] = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+    real = _files._same_bytes
+    monkeypatch.setattr(
+        _files, "_same_bytes", lambda path, data: read.append(path) or real(path, data)
+    )
     header, operations = stream_contracts(collection)
     seen: list[int] = []
 
@@ -265,3 +269,38 @@ def test_check_compares_one_operation_at_a_time_and_reports_as_the_whole(
     assert check_tree(header, target, operations=counted()) == whole
     assert len(seen) == len(collection.operations) > 1
     assert seen[0] == 0 and all(b > a for a, b in itertools.pairwise(seen))
+
+
+def _index_like(n: int) -> list[str]:
+    """Lines shaped like a contracts index: the same few lines again and again."""
+    shape = ["    {", '      "id": "op",', '      "method": "POST",', "    },"]
+    return [shape[i % 4] if i % 4 != 1 else f'      "id": "op-{i // 4}",' for i in range(n)]
+
+
+def _drift_of(old: list[str], new: list[str]) -> str:
+    return _files._drift("index.json", "\n".join(old).encode(), "\n".join(new).encode(), 3)
+
+
+@pytest.mark.parametrize("at", [0, 1, 20, 37, 39])
+def test_a_drift_is_shown_as_difflib_shows_it(at: int) -> None:
+    old = _index_like(40)
+    new = [*old[:at], '      "changed": true,', *old[at + 2 :]]
+    expected = difflib.unified_diff(
+        old, new, "index.json (committed)", "index.json (generated)", lineterm="", n=3
+    )
+    assert _drift_of(old, new) == "differs: index.json\n" + "\n".join(list(expected)[:60])
+
+
+def test_a_drift_deep_in_a_large_index_is_numbered_as_in_the_whole_file() -> None:
+    # One changed line among 1.2 million lines of the same few shapes: difflib over all of
+    # them takes minutes; the report must be the small file's, its hunk moved down.
+    block = _index_like(40)
+    changed = [*block[:20], '      "changed": true,', *block[22:]]
+    lead = _index_like(1_200_000)
+    small = _drift_of(block, changed)
+    shifted = re.sub(
+        r"@@ -(\d+),(\d+) \+(\d+),(\d+) @@",
+        lambda m: f"@@ -{int(m[1]) + len(lead)},{m[2]} +{int(m[3]) + len(lead)},{m[4]} @@",
+        small,
+    )
+    assert _drift_of([*lead, *block], [*lead, *changed]) == shifted != small

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import itertools
 import json
 import math
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -469,27 +471,60 @@ def check_tree(
         recover(directory)
         generated: set[str] = set()
         for rel, data in _render(contracts, directory, operations):
-            new = data if isinstance(data, bytes) else b"".join(data)
+            if not isinstance(data, (bytes, list)):
+                data = list(data)  # read twice when it differs: once to compare, once to show
             generated.add(rel)
             path = directory / rel
-            old = path.read_bytes() if path.is_file() else None
-            if old != new:
-                found[rel] = _drift(rel, old, new, context)
+            if not path.is_file():
+                found[rel] = f"missing: {rel}"
+            elif not _same_bytes(path, data):
+                new = data if isinstance(data, bytes) else b"".join(data)
+                found[rel] = _drift(rel, path.read_bytes(), new, context)
         for rel in _committed(directory):
             if rel not in generated:
                 found[rel] = f"stale (no longer generated): {rel}"
     return [found[rel] for rel in sorted(found)]
 
 
-def _drift(rel: str, old: bytes | None, new: bytes, context: int) -> str:
-    if old is None:
-        return f"missing: {rel}"
+def _same_bytes(path: Path, data: Content) -> bool:
+    """Whether ``path`` holds ``data``, read piece by piece beside it (the index of a large
+    collection is hundreds of megabytes: neither side is held whole)."""
+    pieces = (data,) if isinstance(data, bytes) else data
+    with path.open("rb") as f:
+        return all(f.read(len(piece)) == piece for piece in pieces) and not f.read(1)
+
+
+def _drift(rel: str, old: bytes, new: bytes, context: int) -> str:
+    """A differing file's report: its first 60 lines of unified diff.
+
+    Only the lines between the two texts' common head and tail (and ``context`` lines around
+    them) go to difflib, whose hunks are then numbered as in the whole files: one changed line
+    of a large collection's index (millions of lines) would otherwise keep difflib busy for
+    minutes. At most ``_DIFF_LINES`` of that middle are compared, past which nothing is shown.
+    """
+    a = old.decode("utf-8", "replace").splitlines()
+    b = new.decode("utf-8").splitlines()
+    shorter = min(len(a), len(b))
+    head = next((i for i in range(shorter) if a[i] != b[i]), shorter)
+    tail = next((i for i in range(shorter - head) if a[-1 - i] != b[-1 - i]), shorter - head)
+    start = max(0, head - context)
+    keep = max(0, tail - context)
     diff = difflib.unified_diff(
-        old.decode("utf-8", "replace").splitlines(),
-        new.decode("utf-8").splitlines(),
+        a[start : len(a) - keep][:_DIFF_LINES],
+        b[start : len(b) - keep][:_DIFF_LINES],
         f"{rel} (committed)",
         f"{rel} (generated)",
         lineterm="",
         n=context,
     )
-    return f"differs: {rel}\n" + "\n".join(list(diff)[:60])
+    lines = [_HUNK.sub(lambda m: _renumber(m, start), line) for line in itertools.islice(diff, 60)]
+    return f"differs: {rel}\n" + "\n".join(lines)
+
+
+_DIFF_LINES = 5_000
+_HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@$")
+
+
+def _renumber(match: re.Match[str], offset: int) -> str:
+    old, old_len, new, new_len = match.groups()
+    return f"@@ -{int(old) + offset}{old_len} +{int(new) + offset}{new_len} @@"
