@@ -10,9 +10,6 @@ from __future__ import annotations
 from postman_contracts._errors import CollectionError
 from postman_contracts.collection._deferred import deferred_fields as deferred_fields
 from postman_contracts.collection._deferred import later as later
-from postman_contracts.collection._fastjson import copy_json as copy_json
-from postman_contracts.collection._fastjson import decode_json as decode_json
-from postman_contracts.collection._fastjson import same_json as same_json
 from postman_contracts.collection._gc import collector_paused as collector_paused
 from postman_contracts.collection._loader import load_collection
 from postman_contracts.collection._media import MULTIPART as MULTIPART

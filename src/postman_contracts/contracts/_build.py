@@ -30,7 +30,6 @@ from postman_contracts.collection import (
     Request,
     TypeSlot,
     collector_paused,
-    copy_json,
     fill_slots,
     find_placeholders,
     forget_parsed,
@@ -46,6 +45,7 @@ from postman_contracts.contracts._catalog import (
     find_trigger,
 )
 from postman_contracts.contracts._evidence import EVIDENCE_KEY
+from postman_contracts.contracts._fastjson import copy_json
 from postman_contracts.contracts._infer import InferenceOptions, SchemaBuilder
 from postman_contracts.contracts._model import (
     AuthContract,

@@ -53,10 +53,10 @@ from postman_contracts.collection import (
     Placeholder,
     Request,
     escape_token,
-    same_json,
     to_pointer,
     unescape_token,
 )
+from postman_contracts.contracts._fastjson import same_json
 from postman_contracts.contracts._formats import detect_format
 
 __all__ = [

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from postman_contracts.collection import Placeholder, TypeSlot, copy_json, decode_json, same_json
+from postman_contracts.collection import Placeholder, TypeSlot
+from postman_contracts.contracts._fastjson import copy_json, decode_json, same_json
 
 _LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 _VALUES = st.recursive(
@@ -132,7 +133,7 @@ _PIECES = [b"1", b"0", b"123456789", b"1234567890", b'"', b":", b" ", b"-", b"a"
 def test_the_long_number_screen_finds_every_number_of_19_digits(pieces: list[bytes]) -> None:
     """Only a number token (after a separator, whitespace or a sign) of 19 digits or more
     sends text to the standard library; a run of digits inside a string does not."""
-    from postman_contracts.collection._fastjson import _long_number
+    from postman_contracts.contracts._fastjson import _long_number
 
     data = b"".join(pieces)
     assert _long_number(data) == (_NUMBER_OF_19.search(data) is not None)

@@ -1,12 +1,13 @@
-"""Decode and copy JSON values in C (orjson), wherever that gives what the standard library gives.
+"""Decode, copy and compare JSON values in C (orjson), wherever that gives what the standard
+library gives.
 
 Why it exists: every saved JSON body is copied into the contracts built from it, an error's
 request is compared with the success's, and a committed contracts directory is decoded file by
-file. orjson does both several times as fast as
-``json`` does, but not always alike, so each function here uses it only where the result is
-the standard library's, and otherwise does exactly what the standard library does (raising
-what it raises). Property tests hold the two together. (Parsing a loaded collection's bodies
-stays with ``json``: on small bodies, screening them for orjson cost more than it saved.)
+file. orjson does each several times as fast as ``json`` does, but not always alike, so each
+function here uses it only where the result is the standard library's, and otherwise does
+exactly what the standard library does (raising what it raises). Property tests hold the two
+together. (Parsing a loaded collection's bodies stays with ``json``: on small bodies, screening
+them for orjson cost more than it saved.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from postman_contracts.collection._placeholders import Placeholder
+from postman_contracts.collection import Placeholder
 
 __all__ = ["copy_json", "decode_json", "same_json"]
 
