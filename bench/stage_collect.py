@@ -11,6 +11,7 @@ user's installed environment has (``_harness.user_env``).
 
 from __future__ import annotations
 
+import io
 import pstats
 import statistics
 import subprocess
@@ -38,12 +39,10 @@ def _collect(argv: list[str], cwd: Path) -> tuple[float, int]:
 
 def _generate(collection: Path, out: Path) -> Path:
     """The contracts directory ``postman-contracts generate`` writes for ``collection``."""
-    from postman_contracts.collection import Limits, load_collection
-    from postman_contracts.contracts import stream_contracts, write_contracts
+    from postman_contracts.cli import main
 
-    loaded = load_collection(collection, limits=Limits(max_file_bytes=2**40))
-    header, operations = stream_contracts(loaded)
-    write_contracts(header, out, operations=operations)
+    if main(["generate", str(collection), "-o", str(out)], stdout=io.StringIO()) != 0:
+        raise RuntimeError(f"postman-contracts generate {collection} failed")
     return out
 
 
