@@ -1,14 +1,13 @@
-"""JSON is decoded and copied as the standard library does it, only faster.
+"""JSON is copied and compared as the standard library does it, only faster.
 
-``decode_json`` and ``copy_json`` hand the work to orjson and fall back to ``json`` wherever
+``copy_json`` and ``same_json`` hand the work to orjson and fall back to ``json`` wherever
 orjson would differ; what they return must be what the standard library returns for any
-text a collection or a contracts directory may hold, and for any value parsed from one.
+value parsed from a collection. (Decoding: ``tests/collection/test_jsontext.py``.)
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -16,14 +15,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from postman_contracts.collection import Placeholder, TypeSlot
-from postman_contracts.contracts._fastjson import copy_json, decode_json, same_json
+from postman_contracts.contracts._fastjson import copy_json, same_json
 
 _LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
-_VALUES = st.recursive(
-    _LEAVES,
-    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
-    max_leaves=30,
-)
 _SLOTS = st.builds(Placeholder, st.text(), st.booleans()) | st.builds(
     TypeSlot, st.sampled_from(["<long>", "<string>", "<dateTime>"])
 )
@@ -45,47 +39,6 @@ def _types(value: Any) -> Any:
     if isinstance(value, list):
         return [_types(v) for v in value]
     return type(value).__name__
-
-
-@given(_VALUES, st.booleans())
-@example([float("nan"), float("inf"), 10**40, -(2**64), 1e-05, -0.0], True)
-@example([2**64 - 1, -(2**63), 2**63], False)
-@example({"a": 1, "a\u0000": "\ud7ff\ue000"}, False)
-@example({"id": "12345678901234567890123", "n": 12345678901234567890123}, False)
-@example([[-(10**30)], {"x": 10**25}, 2**64], True)
-def test_decode_is_json_loads(value: Any, indent: bool) -> None:
-    text = json.dumps(value, indent=2 if indent else None, ensure_ascii=not indent)
-    assert _same(decode_json(text.encode("utf-8")), json.loads(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '{"a": 1,}',
-        "[1, 2",
-        "",
-        "\ufeff{}",
-        '{"a": "\\ud800"}',
-        '{"a": 1, "a": 2}',
-        "[1e400, -1e400, 1E+2, 0.1e-1]",
-        '{"id": 12345678901234567890123}',
-        "12345678901234567890123",
-        '{"id":12345678901234567890123,"s":"12345678901234567890123"}',
-        "[1,\t-12345678901234567890123]",
-        '{"id": "12345678901234567890123"}',
-        "[NaN, Infinity, -Infinity]",
-        "[1]x",
-    ],
-)
-def test_decode_refuses_and_accepts_what_json_loads_does(text: str) -> None:
-    data = text.encode("utf-8")
-    try:
-        expected = json.loads(text)
-    except json.JSONDecodeError:
-        with pytest.raises(json.JSONDecodeError):
-            decode_json(data)
-    else:
-        assert _same(decode_json(data), expected)
 
 
 def _standard_copy(value: Any) -> tuple[Any, str]:
@@ -118,25 +71,6 @@ def test_copy_is_a_new_value() -> None:
     copy, _ = copy_json(value)
     copy["a"][1]["b"] = "changed"
     assert value == {"a": [1, {"b": "c"}]}
-
-
-_NUMBER_OF_19 = re.compile(rb"(?:^|[\[,:\- \t\n\r])[0-9]{19}")
-
-
-_PIECES = [b"1", b"0", b"123456789", b"1234567890", b'"', b":", b" ", b"-", b"a", b"\n", b"."]
-
-
-@given(st.lists(st.sampled_from(_PIECES)))
-@example([b"1"] * 19)
-@example([b'"', *[b"1"] * 20, b":", *[b"2"] * 19])
-@example([b'"', *[b"1"] * 18, b" ", *[b"2"] * 18])
-def test_the_long_number_screen_finds_every_number_of_19_digits(pieces: list[bytes]) -> None:
-    """Only a number token (after a separator, whitespace or a sign) of 19 digits or more
-    sends text to the standard library; a run of digits inside a string does not."""
-    from postman_contracts.contracts._fastjson import _long_number
-
-    data = b"".join(pieces)
-    assert _long_number(data) == (_NUMBER_OF_19.search(data) is not None)
 
 
 def _twin(value: Any, data: st.DataObject) -> Any:

@@ -11,6 +11,7 @@ from postman_contracts._errors import CollectionError
 from postman_contracts.collection._deferred import deferred_fields as deferred_fields
 from postman_contracts.collection._deferred import later as later
 from postman_contracts.collection._gc import collector_paused as collector_paused
+from postman_contracts.collection._jsontext import decode_json as decode_json
 from postman_contracts.collection._loader import load_collection
 from postman_contracts.collection._media import MULTIPART as MULTIPART
 from postman_contracts.collection._media import URLENCODED as URLENCODED

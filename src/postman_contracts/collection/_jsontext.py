@@ -5,6 +5,10 @@ Why it exists: Postman's raw JSON bodies may hold ``//`` and ``/* */`` comments 
 rejects both. This module removes comments and turns each unquoted slot into a marked string,
 parses, then turns every value that is exactly one slot into a :class:`Placeholder`, quoted
 (``"{{id}}"``) or not. Nesting is bounded so hostile input cannot exhaust the stack.
+
+Most bodies are plain JSON, and they are parsed twice (checked at load, read on first use):
+plain text is decoded by orjson wherever it reads what ``json.loads`` reads
+(:func:`decode_json`, also how a contracts directory is read).
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 from postman_contracts.collection._placeholders import Placeholder, type_slot, whole_placeholder
 from postman_contracts.collection._source import lone_surrogate
 
-__all__ = ["JsonTextError", "parse_json_text"]
+__all__ = ["JsonTextError", "decode_json", "parse_json_text"]
 
 # One alternation, scanned left to right, so that comment markers and braces inside
 # string literals are never mistaken for comments or placeholders.
@@ -28,6 +34,48 @@ _TOKEN_RE = re.compile(
     re.DOTALL,
 )
 _UNQUOTED = "\x00postman-contracts:unquoted:"
+
+# orjson reads an integer beyond 64 bits as a float: one has 19 digits or more. A number
+# starts the text or follows whitespace, ``[``, ``,``, ``:`` or its ``-`` sign; a run of
+# digits after anything else (a quote: an id in a string) is no number, and is left to orjson.
+_DIGIT_MARKS = bytes(0x31 if 0x30 <= byte <= 0x39 else 0x30 for byte in range(256))
+_NINETEEN = b"1" * 19
+_BEFORE_NUMBER = frozenset(b"[,:- \t\n\r")
+
+
+def _long_number(data: bytes) -> bool:
+    """Whether ``data`` may hold an integer of 19 digits or more: its runs of digits found by
+    ``bytes.find`` over a map of them (a regex would cost more than orjson saves)."""
+    marks = data.translate(_DIGIT_MARKS)
+    start = marks.find(_NINETEEN)
+    while start != -1:  # the first digit of a run: the leftmost match begins it
+        if start == 0 or data[start - 1] in _BEFORE_NUMBER:
+            return True
+        end = marks.find(b"0", start)
+        if end == -1:
+            return False
+        start = marks.find(_NINETEEN, end)
+    return False
+
+
+def decode_json(data: bytes) -> Any:
+    """``json.loads`` of UTF-8 ``data``, by orjson where it reads the same.
+
+    orjson refuses NaN, the infinities, a lone surrogate escape and a byte order mark, and
+    reports a syntax error its own way: the standard library then reads or refuses the text.
+    Text with a number of 19 digits or more (perhaps an integer beyond 64 bits, which orjson
+    would read as a float) goes to it as well.
+
+    Raises:
+        json.JSONDecodeError, RecursionError, ValueError, UnicodeDecodeError: as
+            ``json.loads`` does.
+    """
+    if not _long_number(data):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data.decode("utf-8"))
 
 
 class JsonTextError(ValueError):
@@ -66,6 +114,12 @@ def parse_json_text(text: str, *, max_depth: int = 200) -> Any:
     # none, so a text json.loads takes has none), and fewer brackets than ``max_depth``
     # (so it cannot nest deeper). They need neither the preparing nor the walk.
     if "{{" not in text and '"<' not in text and text.count("{") + text.count("[") <= max_depth:
+        data = text.encode("utf-8", "surrogatepass")
+        if not _long_number(data):
+            try:  # orjson refuses half a surrogate pair, escaped or not: no check needed
+                return orjson.loads(data)
+            except orjson.JSONDecodeError:
+                pass
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):

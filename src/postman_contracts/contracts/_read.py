@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from postman_contracts._errors import ContractError
-from postman_contracts.collection import collector_paused
+from postman_contracts.collection import collector_paused, decode_json
 from postman_contracts.contracts._atomic import recover
 from postman_contracts.contracts._catalog import Envelope, ErrorEntry, Trigger
-from postman_contracts.contracts._fastjson import decode_json
 from postman_contracts.contracts._files import FORMAT, INDEX
 from postman_contracts.contracts._model import (
     AuthContract,
