@@ -30,6 +30,7 @@ from postman_contracts.checking import (
     HttpRequest,
     RequestSpec,
     _requests,
+    accepts_request,
     contract_issues,
     judge_request,
     request_issues,
@@ -468,6 +469,19 @@ def test_request_issues(row: Row) -> None:
     assert routed == row.operation
     assert [i.kind for i in issues] == row.kinds, [f"{i.kind} {i.message}" for i in issues]
     assert all(i.message for i in issues)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in ROWS if r.entry == "request_issues"],
+    ids=[r.description for r in ROWS if r.entry == "request_issues"],
+)
+def test_a_request_is_accepted_exactly_when_it_has_no_issue(row: Row) -> None:
+    """The question asked of every other item on a route, which stops at the first issue."""
+    contracts = _contracts()
+    op = contracts.operation(row.operation)
+    accepted = accepts_request(Checker(contracts), op, row.request, max_bytes=row.max_bytes)
+    assert accepted is (not row.kinds)
 
 
 def _defined_kinds() -> set[str]:

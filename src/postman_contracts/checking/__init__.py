@@ -31,6 +31,7 @@ from postman_contracts.checking._requests import (
     resolve_pointer,
     unsafe_url,
 )
+from postman_contracts.checking._requests import accepts_request as accepts_request
 from postman_contracts.checking._requests import required_param as required_param
 from postman_contracts.checking._violations import Violation, Violations, render_failure
 

@@ -25,7 +25,7 @@ import ipaddress
 import json
 import re
 import socket
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from email.parser import BytesParser
 from typing import Any
@@ -399,22 +399,50 @@ def request_issues(
 ) -> list[Issue]:
     """Every way ``request`` breaks ``op``'s request contract, most specific first (a
     request without ``op``'s routing key is another operation's, or none's)."""
-    issues: list[Issue] = []
+    return list(_request_issues(checker, op, request, max_bytes))
+
+
+def accepts_request(
+    checker: Checker,
+    op: OperationContract,
+    request: HttpRequest,
+    *,
+    max_bytes: int = 10 * 1024 * 1024,
+) -> bool:
+    """Whether :func:`request_issues` finds nothing, looking no further than its first issue
+    (each other item of a route is asked this of every labelled request sent to it)."""
+    return next(_request_issues(checker, op, request, max_bytes), None) is None
+
+
+def _request_issues(
+    checker: Checker, op: OperationContract, request: HttpRequest, max_bytes: int
+) -> Iterator[Issue]:
+    """:func:`request_issues`'s issues, one at a time, in its order."""
+    issues: list[Issue] = []  # those given so far, which later ones are weighed against
+
+    def given(issue: Issue) -> Issue:
+        issues.append(issue)
+        return issue
+
     key = op.request.route_key
     if key is not None:
         shown = request_key_value(key, request.header, request.body)
         if shown not in key.values:
             what = f"{key.label} {shown!r}" if shown is not None else f"no {key.label}"
-            issues.append(Issue("unroutable", "", f"{what}: {op.id} is {key.describe()}"))
+            yield given(Issue("unroutable", "", f"{what}: {op.id} is {key.describe()}"))
     auth = _auth_issue(op, request)
     if auth is not None:
-        issues.append(auth)
+        yield given(auth)
     body, problem = parse_body(op, request, max_bytes=max_bytes)
     if problem is not None:
-        return [*issues, problem]
+        yield problem
+        return
     if op.request.schema is None:
-        return issues
-    _walk_unknown(op.request.schema, body, [], issues)
+        return
+    unknown: list[Issue] = []
+    _walk_unknown(op.request.schema, body, [], unknown)
+    for issue in unknown:
+        yield given(issue)
     what = "form field" if is_form(op) else "property"
     for error in checker.validator(op.request.schema).iter_errors(body):
         parts = list(error.absolute_path)
@@ -425,20 +453,20 @@ def request_issues(
                 if isinstance(error.instance, dict) and k not in error.instance
             ]
             if not any(i.kind == "empty_object" and i.pointer == to_pointer(parts) for i in issues):
-                issues += [
-                    Issue(
-                        "missing_required",
-                        to_pointer([*parts, k]),
-                        f"missing required {what} {k!r}",
+                for k in missing:
+                    yield given(
+                        Issue(
+                            "missing_required",
+                            to_pointer([*parts, k]),
+                            f"missing required {what} {k!r}",
+                        )
                     )
-                    for k in missing
-                ]
         elif error.validator == "type":
-            issues.append(
+            yield given(
                 Issue("type_changed", to_pointer(parts), f"{json_path(parts)}: {error.message}")
             )
         elif error.validator in _VALUE_KEYWORDS or error.validator != "additionalProperties":
-            issues.append(
+            yield given(
                 Issue("value_changed", to_pointer(parts), f"{json_path(parts)}: {error.message}")
             )
     for entry in op.errors:
@@ -446,14 +474,13 @@ def request_issues(
             value = resolve_pointer(body, entry.trigger.pointer)
             documented = value is not MISSING and _value_rule(entry.trigger)(value)
             if documented and not any(i.pointer == entry.trigger.pointer for i in issues):
-                issues.append(
+                yield given(
                     Issue(
                         "value_changed",
                         entry.trigger.pointer,
                         f"{entry.trigger.path}: {value!r} is documented to fail ({entry.code})",
                     )
                 )
-    return issues
 
 
 def _query_issues(checker: Checker, op: OperationContract, request: HttpRequest) -> list[Issue]:

@@ -25,8 +25,8 @@ from postman_contracts.checking import (
     RequestSpec,
     Violation,
     Violations,
+    accepts_request,
     render_failure,
-    request_issues,
 )
 from postman_contracts.collection import Redactor, collector_paused, load_environment
 from postman_contracts.contracts import (
@@ -298,7 +298,7 @@ class ContractRun:
         if not twins:
             return None
         request = self.client.build(spec, op.request.auth, base_url=self.base_url_of(op))
-        return next((t for t in twins if not request_issues(self.checker, t, request)), None)
+        return next((t for t in twins if accepts_request(self.checker, t, request)), None)
 
     def reproduce(self) -> str:
         """How to run the same generated cases again, against the same server."""
