@@ -610,16 +610,41 @@ def contract_issues(
     """Every way ``request`` breaks ``op``'s request contract: the Content-Type of a body,
     :func:`request_issues` (credentials, the body), the path variables (of ``path``, when
     not the request's own), the query parameters, then the required documented headers."""
-    issues = request_issues(checker, op, request, max_bytes=max_bytes)
-    content_type = _content_type_issue(op, request) or _xml_issue(op, request)
-    if content_type is not None and not any(i.kind == "malformed" for i in issues):
-        issues.insert(0, content_type)
-    return (
-        issues
-        + _path_issues(checker, op, request.path if path is None else path)
+    issues = _contract_issues(checker, op, request, max_bytes, path, None)
+    assert issues is not None  # no limit
+    return issues
+
+
+def _contract_issues(
+    checker: Checker,
+    op: OperationContract,
+    request: HttpRequest,
+    max_bytes: int,
+    path: str | None,
+    limit: int | None,
+) -> list[Issue] | None:
+    """:func:`contract_issues`, or ``None`` as soon as there are ``limit`` of them: the body's
+    schema is not searched for more than it takes."""
+    rest = (
+        _path_issues(checker, op, request.path if path is None else path)
         + _query_issues(checker, op, request)
         + _header_issues(checker, op, request)
     )
+    content_type = _content_type_issue(op, request) or _xml_issue(op, request)
+    # A malformed body's issue stands for the content type's, so the count never falls.
+    count = len(rest) + (content_type is not None)
+    issues: list[Issue] = []
+    for issue in _request_issues(checker, op, request, max_bytes):
+        if limit is not None and count >= limit:
+            return None
+        issues.append(issue)
+        if not (issue.kind == "malformed" and content_type is not None):
+            count += 1
+    if limit is not None and count >= limit:
+        return None
+    if content_type is not None and not any(i.kind == "malformed" for i in issues):
+        issues.insert(0, content_type)
+    return issues + rest
 
 
 def by_route_key(
@@ -749,15 +774,21 @@ def judge_request(
     if preferred is not None or len(candidates) == 1:
         chosen = preferred or candidates[0]
         return Verdict(chosen, tuple(issues(chosen)), route)
-    chosen, found = min(
-        ((c, issues(c)) for c in candidates),
-        key=lambda pair: (
-            len(pair[1]),
-            not pair[0].request.auth.required,
-            pair[0].success is None,
-        ),
-    )
-    return Verdict(chosen, tuple(found), route)
+    # The first of those breaking least, then requiring credentials, then documenting a
+    # success. A candidate's issues are searched only while it may still be chosen, so the
+    # one chosen has all of its own.
+    best: tuple[tuple[int, bool, bool], OperationContract, list[Issue]] | None = None
+    for c in candidates:
+        rank = (not c.request.auth.required, c.success is None)
+        limit = None
+        if best is not None:
+            fewest, best_rank = best[0][0], best[0][1:]
+            limit = fewest + 1 if rank < best_rank else fewest  # it loses with this many
+        found = _contract_issues(checker, c, request, max_bytes, path, limit)
+        if found is not None and (best is None or (len(found), *rank) < best[0]):
+            best = ((len(found), *rank), c, found)
+    assert best is not None  # there are candidates
+    return Verdict(best[1], tuple(best[2]), route)
 
 
 MISSING = object()
