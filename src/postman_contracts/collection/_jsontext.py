@@ -70,12 +70,21 @@ def decode_json(data: bytes) -> Any:
         json.JSONDecodeError, RecursionError, ValueError, UnicodeDecodeError: as
             ``json.loads`` does.
     """
+    value = _by_orjson(data)
+    return json.loads(data.decode("utf-8")) if value is _UNREAD else value
+
+
+_UNREAD: Any = object()
+
+
+def _by_orjson(data: bytes) -> Any:
+    """orjson's reading of ``data`` where it is ``json.loads``'s, else ``_UNREAD``."""
     if not _long_number(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(data.decode("utf-8"))
+    return _UNREAD
 
 
 class JsonTextError(ValueError):
@@ -114,12 +123,10 @@ def parse_json_text(text: str, *, max_depth: int = 200) -> Any:
     # none, so a text json.loads takes has none), and fewer brackets than ``max_depth``
     # (so it cannot nest deeper). They need neither the preparing nor the walk.
     if "{{" not in text and '"<' not in text and text.count("{") + text.count("[") <= max_depth:
-        data = text.encode("utf-8", "surrogatepass")
-        if not _long_number(data):
-            try:  # orjson refuses half a surrogate pair, escaped or not: no check needed
-                return orjson.loads(data)
-            except orjson.JSONDecodeError:
-                pass
+        # orjson refuses half a surrogate pair, escaped or not: what it reads needs no check.
+        value = _by_orjson(text.encode("utf-8", "surrogatepass"))
+        if value is not _UNREAD:
+            return value
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):
